@@ -1,0 +1,126 @@
+"""The Chroma vector index: one collection of product documents with filter metadata.
+
+Embedded PersistentClient by default, a Chroma server by URL. Vectors are always computed by
+us and passed in, so Chroma's own embedding function never runs; telemetry is off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+
+from catalog.embedding import ShopEmbeddingFunction
+
+COLLECTION = "products"
+_MAX_BATCH = 5000  # Chroma rejects batches above ~5461 records
+
+
+@dataclass(frozen=True)
+class DenseHit:
+    """A product id with its cosine similarity to the query (1 is identical)."""
+
+    product_id: str
+    similarity: float
+
+
+class VectorIndex:
+    """Thin wrapper over one Chroma collection, keyed by product id."""
+
+    def __init__(self, collection: Any) -> None:
+        self.collection = collection
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        path: Path | None = None,
+        url: str | None = None,
+        embedding_function: ShopEmbeddingFunction,
+        collection: str = COLLECTION,
+    ) -> VectorIndex:
+        """Open (creating if needed) the collection on disk at `path` or on a server at `url`."""
+        settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+        if url:
+            parsed = urlparse(url)
+            client = chromadb.HttpClient(
+                host=parsed.hostname or "127.0.0.1",
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=settings,
+            )
+        else:
+            if path is None:
+                raise ValueError("VectorIndex.open needs a path or a url")
+            path.mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(path=str(path), settings=settings)
+        coll = client.get_or_create_collection(
+            collection,
+            embedding_function=embedding_function,
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        return cls(coll)
+
+    def count(self) -> int:
+        """Number of indexed products."""
+        return int(self.collection.count())
+
+    def upsert(
+        self,
+        ids: Sequence[str],
+        vectors: np.ndarray,
+        documents: Sequence[str],
+        metadatas: Sequence[dict[str, Any]],
+    ) -> None:
+        """Insert or replace products, in batches Chroma accepts."""
+        for start in range(0, len(ids), _MAX_BATCH):
+            end = start + _MAX_BATCH
+            self.collection.upsert(
+                ids=list(ids[start:end]),
+                embeddings=vectors[start:end],
+                documents=list(documents[start:end]),
+                metadatas=list(metadatas[start:end]),
+            )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        """Remove products from the index."""
+        for start in range(0, len(ids), _MAX_BATCH):
+            self.collection.delete(ids=list(ids[start : start + _MAX_BATCH]))
+
+    def existing_ids(self) -> set[str]:
+        """All ids in the collection (used to repair drift between SQL and the index)."""
+        found: set[str] = set()
+        offset = 0
+        while True:
+            page = self.collection.get(include=[], limit=10_000, offset=offset)
+            found.update(page["ids"])
+            if len(page["ids"]) < 10_000:
+                return found
+            offset += 10_000
+
+    def query(
+        self, vector: np.ndarray, k: int, restrict_to: Sequence[str] | None = None
+    ) -> list[DenseHit]:
+        """Nearest products to `vector`, optionally only among `restrict_to` ids."""
+        total = self.count()
+        if total == 0 or k <= 0:
+            return []
+        n = min(k, total if restrict_to is None else len(restrict_to))
+        if n == 0:
+            return []
+        kwargs: dict[str, Any] = {}
+        if restrict_to is not None:
+            kwargs["ids"] = list(restrict_to)
+        result = self.collection.query(
+            query_embeddings=[vector], n_results=n, include=["distances"], **kwargs
+        )
+        ids = result["ids"][0]
+        distances = result["distances"][0]
+        # Chroma's cosine distance is 1 - cosine similarity.
+        return [DenseHit(pid, 1.0 - float(d)) for pid, d in zip(ids, distances, strict=True)]

@@ -1,0 +1,362 @@
+"""Ingestion: validate every record, then upsert SQL and Chroma in one pass.
+
+Policy: by default a file with any invalid record writes nothing (the report lists every bad
+record with file, location and field); `skip_invalid=True` writes the valid ones. Re-ingesting
+an unchanged file changes nothing: products are compared by content hash and vectors come from
+the (model, text hash) embedding cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from pydantic import ValidationError
+from sqlalchemy import delete, select
+
+from catalog.embedding import Encoder, text_hash
+from catalog.formats import FormatError, detect_format, reader_for
+from catalog.index import VectorIndex
+from catalog.models import Product, Variant, VariantOption
+from catalog.normalize import normalize_option_name, normalize_value
+from catalog.schema import ProductIn
+from catalog.store import CatalogStore
+
+Progress = Callable[[str, int, int], None]
+_ENCODE_CHUNK = 256
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem with one record: where it is and which field is wrong."""
+
+    file: str
+    location: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.location}: {self.field}: {self.message}"
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did (or, when `written` is False, would have done)."""
+
+    file: str
+    format: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    rejected: int = 0
+    encoded: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    written: bool = False
+    version: str | None = None
+
+
+class IngestRejected(Exception):
+    """The file had invalid records and the policy is all-or-nothing."""
+
+    def __init__(self, report: IngestReport) -> None:
+        super().__init__(f"{report.rejected} invalid record(s) in {report.file}; nothing written")
+        self.report = report
+
+
+def document_text(product: ProductIn) -> str:
+    """The text embedded for a product: title, category, brand, description, key attributes."""
+    attributes: list[str] = []
+    for key, value in list(product.attributes.items())[:8]:
+        label = key.replace("_", " ")
+        if value is True:
+            attributes.append(label)
+        elif isinstance(value, str | int | float) and not isinstance(value, bool):
+            attributes.append(f"{label}: {value}")
+    options: dict[str, set[str]] = {}
+    for variant in product.variants:
+        for key, value in variant.options.items():
+            options.setdefault(key, set()).add(value)
+    option_text = "; ".join(f"{k}: {', '.join(sorted(v)[:12])}" for k, v in options.items())
+    parts = [
+        product.title,
+        f"Category: {product.category}.",
+        f"Brand: {product.brand}." if product.brand else "",
+        product.description,
+        " ".join(product.tags),
+        "; ".join(attributes),
+        option_text,
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+def content_hash(product: ProductIn, source: str) -> str:
+    """Hash of everything stored for a product."""
+    payload = json.dumps([source, product.model_dump(mode="json")], sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def chroma_metadata(product: ProductIn) -> dict[str, str | float | bool]:
+    """Filter metadata kept beside each vector (SQL stays the source of truth)."""
+    prices = [v.price for v in product.variants]
+    return {
+        "title": product.title[:200],
+        "category": normalize_value(product.category),
+        "brand": normalize_value(product.brand) if product.brand else "",
+        "price_min": float(min(prices)),
+        "price_max": float(max(prices)),
+        "in_stock": product.in_stock,
+    }
+
+
+def to_row(product: ProductIn, source: str, doc_hash: str) -> Product:
+    """The ORM row (with variants and option rows) for a validated product."""
+    prices = [v.price for v in product.variants]
+    row = Product(
+        id=product.id,
+        title=product.title,
+        description=product.description,
+        brand=product.brand,
+        brand_norm=normalize_value(product.brand) if product.brand else None,
+        category=product.category,
+        category_norm=normalize_value(product.category),
+        tags=product.tags,
+        rating=product.rating,
+        attributes=product.attributes,
+        image_url=product.image_url,
+        source=source,
+        content_hash=content_hash(product, source),
+        doc_hash=doc_hash,
+        price_min=min(prices),
+        price_max=max(prices),
+        currency=product.variants[0].currency,
+        in_stock=product.in_stock,
+    )
+    for position, v in enumerate(product.variants):
+        row.variants.append(
+            Variant(
+                id=v.id,
+                position=position,
+                options=v.options,
+                price=v.price,
+                currency=v.currency,
+                stock=v.stock,
+                available=v.available,
+                option_rows=[
+                    VariantOption(
+                        name=normalize_option_name(name),
+                        value=value,
+                        value_norm=normalize_value(value),
+                    )
+                    for name, value in v.options.items()
+                ],
+            )
+        )
+    return row
+
+
+def validate(path: Path, fmt: str) -> tuple[list[tuple[str, ProductIn]], list[RowError]]:
+    """Read and validate every record; return the valid ones (with location) and all errors."""
+    valid: list[tuple[str, ProductIn]] = []
+    errors: list[RowError] = []
+    seen_products: dict[str, str] = {}
+    seen_variants: dict[str, str] = {}
+    try:
+        records = list(reader_for(fmt)(path))
+    except FormatError as exc:
+        return [], [RowError(exc.file, exc.location, "-", exc.message)]
+    if not records:
+        return [], [RowError(str(path), "file", "-", "no records found (empty file)")]
+    for record in records:
+        try:
+            product = ProductIn.model_validate(record.data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                name = ".".join(str(p) for p in err["loc"]) or "-"
+                errors.append(RowError(str(path), record.location, name, err["msg"]))
+            continue
+        if product.id in seen_products:
+            errors.append(
+                RowError(
+                    str(path),
+                    record.location,
+                    "id",
+                    f"duplicate product id {product.id!r} (first at {seen_products[product.id]})",
+                )
+            )
+            continue
+        clash = next((v.id for v in product.variants if v.id in seen_variants), None)
+        if clash is not None:
+            errors.append(
+                RowError(
+                    str(path),
+                    record.location,
+                    "variants.id",
+                    f"variant id {clash!r} already used at {seen_variants[clash]}",
+                )
+            )
+            continue
+        seen_products[product.id] = record.location
+        seen_variants.update({v.id: record.location for v in product.variants})
+        valid.append((record.location, product))
+    return valid, errors
+
+
+def embed_documents(
+    store: CatalogStore,
+    encoder: Encoder,
+    texts: dict[str, str],
+    progress: Progress | None = None,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Vectors for text hashes: cached ones read back, missing ones encoded.
+
+    Returns (all vectors, the newly encoded ones to add to the cache).
+    """
+    hashes = list(texts)
+    vectors = store.cached_vectors(encoder.model_name, hashes)
+    missing = [h for h in hashes if h not in vectors]
+    fresh: dict[str, np.ndarray] = {}
+    for start in range(0, len(missing), _ENCODE_CHUNK):
+        chunk = missing[start : start + _ENCODE_CHUNK]
+        encoded = encoder.encode([texts[h] for h in chunk])
+        fresh.update(zip(chunk, encoded, strict=True))
+        if progress:
+            progress("encode", min(start + _ENCODE_CHUNK, len(missing)), len(missing))
+    vectors.update(fresh)
+    return vectors, fresh
+
+
+def ingest(
+    path: Path,
+    *,
+    store: CatalogStore,
+    index: VectorIndex,
+    encoder: Encoder,
+    fmt: str = "auto",
+    replace: bool = False,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Validate `path` and upsert it into SQL and Chroma; raise IngestRejected on bad rows.
+
+    With `replace`, products absent from the file are deleted.
+    """
+    path = Path(path)
+    if fmt == "auto":
+        try:
+            fmt = detect_format(path)
+        except FormatError as exc:
+            report = IngestReport(str(path), "auto", rejected=1)
+            report.errors.append(RowError(exc.file, exc.location, "-", exc.message))
+            raise IngestRejected(report) from None
+    valid, errors = validate(path, fmt)
+    report = IngestReport(str(path), fmt, errors=errors)
+    report.rejected = len({(e.location) for e in errors})
+    if errors and not skip_invalid:
+        raise IngestRejected(report)
+    source = fmt
+    with store.session() as session:
+        existing = dict(session.execute(select(Product.id, Product.content_hash)).all())
+    changed: list[ProductIn] = []
+    for _, product in valid:
+        old = existing.get(product.id)
+        if old is None:
+            report.added += 1
+            changed.append(product)
+        elif old != content_hash(product, source):
+            report.updated += 1
+            changed.append(product)
+        else:
+            report.unchanged += 1
+    file_ids = {p.id for _, p in valid}
+    deleted = sorted(set(existing) - file_ids) if replace else []
+    report.deleted = len(deleted)
+
+    # Products SQL has but the index lost (a crash between stores, a wiped Chroma dir).
+    indexed = index.existing_ids()
+    changed_ids = {p.id for p in changed}
+    repair = [
+        p for _, p in valid if p.id in existing and p.id not in changed_ids and p.id not in indexed
+    ]
+    to_index = changed + repair
+
+    docs = {p.id: document_text(p) for p in to_index}
+    doc_hashes = {pid: text_hash(doc) for pid, doc in docs.items()}
+    vectors, fresh = embed_documents(
+        store, encoder, {doc_hashes[pid]: doc for pid, doc in docs.items()}, progress
+    )
+    report.encoded = len(fresh)
+
+    if not changed and not deleted and not repair:
+        report.written = True
+        report.version = store.version()
+        return report
+
+    with store.session() as session, session.begin():
+        if changed:
+            ids = [p.id for p in changed]
+            for start in range(0, len(ids), 500):
+                session.execute(delete(Product).where(Product.id.in_(ids[start : start + 500])))
+            store.delete_lexical(session, ids)
+            session.flush()
+            rows = [to_row(p, source, doc_hashes[p.id]) for p in changed]
+            session.add_all(rows)
+            session.flush()
+            store.write_lexical(session, rows)
+        if deleted:
+            for start in range(0, len(deleted), 500):
+                session.execute(delete(Product).where(Product.id.in_(deleted[start : start + 500])))
+            store.delete_lexical(session, deleted)
+        store.cache_vectors(session, encoder.model_name, fresh)
+        report.version = store.bump_version(session)
+        if progress:
+            progress("index", 0, len(to_index))
+        # Chroma is written last, inside the SQL transaction: if it fails, SQL rolls back and
+        # the next run re-sends the same idempotent upserts.
+        if to_index:
+            index.upsert(
+                [p.id for p in to_index],
+                np.stack([vectors[doc_hashes[p.id]] for p in to_index]),
+                [docs[p.id] for p in to_index],
+                [chroma_metadata(p) for p in to_index],
+            )
+        if deleted:
+            index.delete(deleted)
+        if progress:
+            progress("index", len(to_index), len(to_index))
+    report.written = True
+    return report
+
+
+def seed_embedding_cache(store: CatalogStore, path: Path) -> int:
+    """Load a shipped cache (an .npz of `model`, `hashes`, `vectors`); return rows added."""
+    data = np.load(path, allow_pickle=False)
+    model = str(data["model"])
+    hashes = [str(h) for h in data["hashes"]]
+    vectors = data["vectors"].astype(np.float32)
+    have = store.cached_vectors(model, hashes)
+    new = {h: v for h, v in zip(hashes, vectors, strict=True) if h not in have}
+    if new:
+        with store.session() as session, session.begin():
+            store.cache_vectors(session, model, new)
+    return len(new)
+
+
+def export_embedding_cache(
+    store: CatalogStore, model: str, hashes: Iterable[str], path: Path
+) -> int:
+    """Write the cache rows for `hashes` to an .npz (used to ship the demo's vectors)."""
+    wanted = sorted(set(hashes))
+    found = store.cached_vectors(model, wanted)
+    keys = [h for h in wanted if h in found]
+    np.savez_compressed(
+        path,
+        model=np.array(model),
+        hashes=np.array(keys),
+        vectors=np.stack([found[h] for h in keys]).astype(np.float32),
+    )
+    return len(keys)

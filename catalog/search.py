@@ -1,0 +1,348 @@
+"""Hybrid product search: dense (Chroma) + lexical (SQL full text), fused by reciprocal rank.
+
+Filters resolve in SQL, the source of truth for price and stock, and act *inside* retrieval:
+- lexical: the full-text query joins the qualifying-products subquery, so SQL returns the best
+  qualifying matches directly;
+- dense: Chroma is asked for an over-fetched neighbour list which SQL then checks; when too few
+  of those qualify, the qualifying set is materialised and scored exactly against the cached
+  vectors. Either way a filtered query returns k hits whenever k products qualify.
+
+A Chroma failure or timeout degrades the search to lexical + SQL and flags it `degraded`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select, text
+
+from catalog.constraints import (
+    Constraints,
+    Resolved,
+    UnknownValue,
+    Vocabulary,
+    fitting_variants,
+    qualifying_ids,
+    resolve,
+)
+from catalog.embedding import Encoder
+from catalog.index import VectorIndex
+from catalog.models import Product
+from catalog.store import CatalogStore
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60
+# Calibrated on the demo catalog (bench/retrieval_quality.py): queries for things the store
+# does not sell top out below this cosine similarity; real requests sit above it.
+NO_MATCH_SIMILARITY = 0.35
+_EXACT_LIMIT = 20_000  # above this many qualifying products, keep widening the ANN list instead
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked product, with the variant through which it qualifies."""
+
+    product_id: str
+    title: str
+    brand: str | None
+    category: str
+    rating: float | None
+    price: float
+    currency: str
+    in_stock: bool
+    variant_id: str
+    variant_options: dict[str, str]
+    stock: int | None
+    score: float
+    rank: int
+    similarity: float | None
+    dense_rank: int | None
+    lexical_rank: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (`id` is the product id)."""
+        return {
+            "id": self.product_id,
+            "title": self.title,
+            "brand": self.brand,
+            "category": self.category,
+            "rating": self.rating,
+            "price": self.price,
+            "currency": self.currency,
+            "in_stock": self.in_stock,
+            "variant_id": self.variant_id,
+            "variant": self.variant_options,
+            "stock": self.stock,
+            "score": round(self.score, 6),
+            "rank": self.rank,
+            "similarity": None if self.similarity is None else round(self.similarity, 4),
+            "dense_rank": self.dense_rank,
+            "lexical_rank": self.lexical_rank,
+        }
+
+
+@dataclass
+class SearchResult:
+    """Ranked hits plus what the caller must know about how they were found."""
+
+    query: str
+    hits: list[Hit]
+    no_match: bool = False
+    degraded: bool = False
+    degraded_reason: str | None = None
+    unknown: UnknownValue | None = None
+    applied: dict[str, Any] = field(default_factory=dict)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def rrf(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> dict[str, float]:
+    """Reciprocal-rank fusion: each list contributes 1 / (k + rank) for every id it ranks."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, pid in enumerate(ranking, start=1):
+            scores[pid] = scores.get(pid, 0.0) + 1.0 / (k + rank)
+    return scores
+
+
+class Searcher:
+    """The one search function the tools call: text + constraints → ranked hits."""
+
+    def __init__(
+        self,
+        store: CatalogStore,
+        index_factory: Callable[[], VectorIndex],
+        encoder: Encoder,
+        *,
+        no_match_similarity: float = NO_MATCH_SIMILARITY,
+        dense_timeout_s: float = 5.0,
+    ) -> None:
+        self.store = store
+        self.encoder = encoder
+        self.no_match_similarity = no_match_similarity
+        self.dense_timeout_s = dense_timeout_s
+        self._index_factory = index_factory
+        self._index: VectorIndex | None = None
+        self._version: str | None = None
+        self._vocab: Vocabulary | None = None
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
+
+    # -- freshness -----------------------------------------------------------------------
+
+    def refresh(self) -> bool:
+        """Notice a new catalog version (an ingest by another process); return True if new."""
+        version = self.store.version()
+        if version == self._version:
+            return False
+        self._version = version
+        self._vocab = None
+        self._index = None  # reopened lazily: a new client sees the other process's writes
+        return True
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The catalog's categories, brands and option values (cached per version)."""
+        if self._vocab is None:
+            with self.store.session() as session:
+                self._vocab = Vocabulary.load(session)
+        return self._vocab
+
+    def index(self) -> VectorIndex:
+        """The vector index, opened on first use."""
+        if self._index is None:
+            self._index = self._index_factory()
+        return self._index
+
+    # -- search --------------------------------------------------------------------------
+
+    def search(
+        self, query: str, constraints: Constraints | None = None, k: int = 10
+    ) -> SearchResult:
+        """Rank up to `k` qualifying products for `query`; never raises for bad input."""
+        started = time.perf_counter()
+        self.refresh()
+        constraints = constraints or Constraints()
+        try:
+            rc = resolve(constraints, self.vocabulary)
+        except UnknownValue as exc:
+            return SearchResult(query=query, hits=[], unknown=exc)
+        result = SearchResult(query=query, hits=[], applied=_applied(constraints, rc))
+        depth = max(k * 3, 30)
+
+        lexical = self._lexical(query, rc, depth)
+        t_lex = time.perf_counter()
+        dense: list[tuple[str, float]] = []
+        if query.strip():
+            try:
+                dense = self._dense_with_timeout(query, rc, depth, result)
+            except Exception as exc:  # noqa: BLE001 - any vector-store failure degrades
+                log.warning("dense search failed, degrading to lexical: %s", exc)
+                result.degraded = True
+                result.degraded_reason = f"vector search unavailable ({type(exc).__name__})"
+        t_dense = time.perf_counter()
+
+        if not query.strip():
+            ranked = self._browse(rc, k)
+            similarity: dict[str, float] = {}
+            fused = {pid: 1.0 / (RRF_K + i) for i, pid in enumerate(ranked, start=1)}
+        else:
+            similarity = dict(dense)
+            fused = rrf([[pid for pid, _ in dense], lexical])
+        top = sorted(fused, key=lambda pid: (-fused[pid], pid))[:k]
+        result.hits = self._hydrate(top, rc, fused, similarity, dense, lexical)
+        if query.strip() and not result.degraded:
+            best = max((h.similarity or 0.0 for h in result.hits), default=0.0)
+            result.no_match = best < self.no_match_similarity
+        elif query.strip() and result.degraded:
+            result.no_match = not lexical
+        result.timings_ms = {
+            "lexical": round((t_lex - started) * 1000, 2),
+            "dense": round((t_dense - t_lex) * 1000, 2),
+            "total": round((time.perf_counter() - started) * 1000, 2),
+        }
+        return result
+
+    def embed_query(self, query: str) -> np.ndarray:
+        """The query vector (kept separate so benchmarks can time it apart)."""
+        return self.encoder.encode([query])[0]
+
+    def _dense_with_timeout(
+        self, query: str, rc: Resolved, depth: int, result: SearchResult
+    ) -> list[tuple[str, float]]:
+        t0 = time.perf_counter()
+        vector = self.embed_query(query)
+        result.timings_ms["embed"] = round((time.perf_counter() - t0) * 1000, 2)
+        future = self._pool.submit(self.dense, vector, rc, depth)
+        try:
+            return future.result(timeout=self.dense_timeout_s)
+        except concurrent.futures.TimeoutError:
+            raise TimeoutError(f"vector search took over {self.dense_timeout_s}s") from None
+
+    def dense(self, vector: np.ndarray, rc: Resolved, depth: int) -> list[tuple[str, float]]:
+        """Top `depth` qualifying products by cosine similarity, as (id, similarity)."""
+        index = self.index()
+        if rc.is_empty:
+            return [(h.product_id, h.similarity) for h in index.query(vector, depth)]
+        total = index.count()
+        fetch = min(total, max(depth * 4, 100))
+        while True:
+            hits = index.query(vector, fetch)
+            with self.store.session() as session:
+                ok = set(
+                    session.scalars(
+                        qualifying_ids(rc).where(Product.id.in_([h.product_id for h in hits]))
+                    )
+                )
+            found = [(h.product_id, h.similarity) for h in hits if h.product_id in ok]
+            if len(found) >= depth or fetch >= total:
+                return found[:depth]
+            with self.store.session() as session:
+                ids = list(session.scalars(qualifying_ids(rc).limit(_EXACT_LIMIT + 1)))
+            if len(ids) <= _EXACT_LIMIT:
+                return self._exact(vector, ids, depth)
+            fetch = min(total, fetch * 4)
+
+    def _exact(self, vector: np.ndarray, ids: list[str], depth: int) -> list[tuple[str, float]]:
+        """Exact cosine over a materialised (small) qualifying set, from the vector cache."""
+        vectors = self.store.product_vectors(self.encoder.model_name, ids)
+        if not vectors:
+            return []
+        keys = list(vectors)
+        scores = np.stack([vectors[key] for key in keys]) @ vector.astype(np.float32)
+        order = np.argsort(-scores)[:depth]
+        return [(keys[i], float(scores[i])) for i in order]
+
+    def _lexical(self, query: str, rc: Resolved, depth: int) -> list[str]:
+        """Best qualifying full-text matches, best first."""
+        parts = self.store.lexical_query(query)
+        if parts is None:
+            return []
+        match, score = parts
+        sub = qualifying_ids(rc)
+        with self.store.session() as session:
+            compiled = sub.compile(self.store.engine, compile_kwargs={"literal_binds": False})
+            params = dict(compiled.params)
+            if self.store.is_sqlite:
+                sql = (
+                    f"SELECT product_id FROM product_fts WHERE product_fts MATCH :q "
+                    f"AND product_id IN ({compiled}) ORDER BY {score} LIMIT :n"
+                )
+            else:
+                sql = (
+                    "SELECT product_id FROM product_fts, to_tsquery('english', :q) query "
+                    f"WHERE document @@ query AND product_id IN ({compiled}) "
+                    "ORDER BY ts_rank_cd(document, query) DESC LIMIT :n"
+                )
+            rows = session.execute(text(sql), {**params, "q": match, "n": depth})
+            return [row[0] for row in rows]
+
+    def _browse(self, rc: Resolved, k: int) -> list[str]:
+        """No query text: qualifying products, best rated first."""
+        with self.store.session() as session:
+            stmt = (
+                select(Product.id)
+                .where(Product.id.in_(qualifying_ids(rc)))
+                .order_by(Product.in_stock.desc(), Product.rating.desc(), Product.id)
+                .limit(k)
+            )
+            return list(session.scalars(stmt))
+
+    def _hydrate(
+        self,
+        ids: list[str],
+        rc: Resolved,
+        fused: dict[str, float],
+        similarity: dict[str, float],
+        dense: list[tuple[str, float]],
+        lexical: list[str],
+    ) -> list[Hit]:
+        dense_rank = {pid: i for i, (pid, _) in enumerate(dense, start=1)}
+        lexical_rank = {pid: i for i, pid in enumerate(lexical, start=1)}
+        with self.store.session() as session:
+            products = {
+                p.id: p for p in session.scalars(select(Product).where(Product.id.in_(ids)))
+            }
+            fits = fitting_variants(session, rc, ids)
+            hits: list[Hit] = []
+            for pid in ids:
+                product = products.get(pid)
+                variant = fits.get(pid)
+                if product is None or variant is None:
+                    continue  # deleted or changed since retrieval: SQL has the last word
+                hits.append(
+                    Hit(
+                        product_id=pid,
+                        title=product.title,
+                        brand=product.brand,
+                        category=product.category,
+                        rating=product.rating,
+                        price=float(variant.price),
+                        currency=variant.currency,
+                        in_stock=variant.in_stock,
+                        variant_id=variant.id,
+                        variant_options=dict(variant.options),
+                        stock=variant.stock,
+                        score=fused[pid],
+                        rank=len(hits) + 1,
+                        similarity=similarity.get(pid),
+                        dense_rank=dense_rank.get(pid),
+                        lexical_rank=lexical_rank.get(pid),
+                    )
+                )
+        return hits
+
+
+def _applied(constraints: Constraints, rc: Resolved) -> dict[str, Any]:
+    applied: dict[str, Any] = {
+        k: v
+        for k, v in constraints.model_dump().items()
+        if v not in (None, False, [], {}) and k != "exclude_ids"
+    }
+    applied.update({f"{k}_matched": v for k, v in rc.labels.items()})
+    return applied
