@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select, text
+from sqlalchemy import column, select, table, text
 
 from catalog.constraints import (
     Constraints,
@@ -264,23 +264,23 @@ class Searcher:
         if parts is None:
             return []
         match, score = parts
-        sub = qualifying_ids(rc)
+        fts = table("product_fts", column("product_id"))
+        if self.store.is_sqlite:
+            where = text("product_fts MATCH :q").bindparams(q=match)
+            order = text(score)
+        else:
+            where = text("document @@ to_tsquery('english', :q)").bindparams(q=match)
+            order = text("ts_rank_cd(document, to_tsquery('english', :q)) DESC").bindparams(
+                q=match
+            )
+        stmt = (
+            select(fts.c.product_id)
+            .where(where, fts.c.product_id.in_(qualifying_ids(rc)))
+            .order_by(order)
+            .limit(depth)
+        )
         with self.store.session() as session:
-            compiled = sub.compile(self.store.engine, compile_kwargs={"literal_binds": False})
-            params = dict(compiled.params)
-            if self.store.is_sqlite:
-                sql = (
-                    f"SELECT product_id FROM product_fts WHERE product_fts MATCH :q "
-                    f"AND product_id IN ({compiled}) ORDER BY {score} LIMIT :n"
-                )
-            else:
-                sql = (
-                    "SELECT product_id FROM product_fts, to_tsquery('english', :q) query "
-                    f"WHERE document @@ query AND product_id IN ({compiled}) "
-                    "ORDER BY ts_rank_cd(document, query) DESC LIMIT :n"
-                )
-            rows = session.execute(text(sql), {**params, "q": match, "n": depth})
-            return [row[0] for row in rows]
+            return list(session.scalars(stmt))
 
     def _browse(self, rc: Resolved, k: int) -> list[str]:
         """No query text: qualifying products, best rated first."""

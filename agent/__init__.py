@@ -1,0 +1,1 @@
+"""The shopping agent: settings, chat models, state, prompts and the LangGraph tool loop."""

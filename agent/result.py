@@ -1,0 +1,87 @@
+"""What one assistant turn returns, and the events a streaming turn emits.
+
+This is the contract between the agent and its callers (the terminal chat, the Chainlit UI,
+the HTTP API and the eval runner). Recommendation facts come from SQL, never from the model.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class Recommendation(BaseModel):
+    """A recommended product as rendered from SQL, with the model's one-line reason."""
+
+    product_id: str
+    title: str
+    price: float
+    currency: str
+    in_stock: bool
+    stock: int | None = None
+    variant_id: str | None = None
+    variant: dict[str, str] = Field(default_factory=dict)
+    reason: str = ""
+    brand: str | None = None
+    rating: float | None = None
+    image_url: str | None = None
+    category: str | None = None
+
+
+class ToolCallRecord(BaseModel):
+    """One tool call made during the turn."""
+
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    summary: str = ""
+    duration_ms: float = 0.0
+
+
+class Usage(BaseModel):
+    """Token usage of the turn; `estimated` when the endpoint did not report it."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    estimated: bool = False
+    cost: float | None = None
+
+
+class Comparison(BaseModel):
+    """A side-by-side table: one column per product, one row per attribute."""
+
+    product_ids: list[str]
+    columns: list[str]
+    rows: list[list[str]]
+
+
+class TurnResult(BaseModel):
+    """The outcome of one user message."""
+
+    reply: str
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    comparison: Comparison | None = None
+    clarifying_question: bool = False
+    tool_calls: list[ToolCallRecord] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+    latency_ms: float = 0.0
+    model_ms: float = 0.0
+    tool_ms: float = 0.0
+    model: str = "offline"
+    request_id: str = ""
+    thread_id: str = ""
+    reduced_mode: bool = False
+    degraded: bool = False
+    notes: list[str] = Field(default_factory=list)
+
+
+class TurnEvent(BaseModel):
+    """A streaming event: text tokens, tool start/end, and finally the whole result."""
+
+    type: Literal["token", "tool_start", "tool_end", "final"]
+    text: str = ""
+    name: str = ""
+    call_id: str = ""
+    args: dict[str, Any] = Field(default_factory=dict)
+    summary: str = ""
+    result: TurnResult | None = None

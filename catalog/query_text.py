@@ -1,0 +1,60 @@
+"""Budget phrases in free text ("under $50", "between 100 and 200", "$30-$60", "over 20").
+
+Used by `shop search` so a typed query behaves like the shopper meant it; the agent's planner
+has richer parsing of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUM = r"\$?\s*(\d+(?:[.,]\d+)?)\s*(k)?\s*(?:dollars|usd|bucks)?"
+_PATTERNS: list[tuple[str, str]] = [
+    (rf"\bbetween\s+{_NUM}\s+(?:and|to|-)\s+{_NUM}", "range"),
+    (
+        r"(?<![\w.])\$\s*(\d+(?:[.,]\d+)?)\s*(k)?\s*(?:-|to)\s*\$?\s*(\d+(?:[.,]\d+)?)\s*(k)?",
+        "range",
+    ),
+    (
+        rf"\b(?:under|below|less than|cheaper than|at most|up to|max(?:imum)?|no more than|"
+        rf"within|<=?)\s+{_NUM}",
+        "max",
+    ),
+    (rf"\b(?:over|above|more than|at least|min(?:imum)?|from|>=?)\s+{_NUM}", "min"),
+]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Price bounds found in a text, and the text with the phrases removed."""
+
+    min_price: float | None
+    max_price: float | None
+    text: str
+
+
+def _value(number: str, thousands: str | None) -> float:
+    value = float(number.replace(",", ""))
+    return value * 1000 if thousands else value
+
+
+def parse_budget(text: str) -> Budget:
+    """Extract price bounds; "under X" means ≤ X."""
+    low: float | None = None
+    high: float | None = None
+    rest = text
+    for pattern, kind in _PATTERNS:
+        match = re.search(pattern, rest, flags=re.IGNORECASE)
+        if not match:
+            continue
+        groups = match.groups()
+        if kind == "range":
+            a, b = _value(groups[0], groups[1]), _value(groups[2], groups[3])
+            low, high = min(a, b), max(a, b)
+        elif kind == "max" and high is None:
+            high = _value(groups[0], groups[1])
+        elif kind == "min" and low is None:
+            low = _value(groups[0], groups[1])
+        rest = (rest[: match.start()] + " " + rest[match.end() :]).strip()
+    return Budget(low, high, re.sub(r"\s+", " ", rest).strip())

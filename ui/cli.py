@@ -1,0 +1,270 @@
+"""The `shop` command line: one of the two composition roots (with ui/app.py).
+
+Only here and in ui/app.py are settings read and the catalog, tools and agent wired together.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from agent.settings import Settings  # noqa: E402
+
+app = typer.Typer(
+    help="Shop assistant: load a catalog, search it, chat with it.", no_args_is_help=True
+)
+console = Console()
+err = Console(stderr=True)
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "catalog" / "demo"
+DEMO_JSONL = DEMO_DIR / "products.jsonl"
+DEMO_CACHE = DEMO_DIR / "embeddings.npz"
+FORMATS = ["auto", "jsonl", "csv", "dummyjson", "tau2"]
+
+
+def open_from_settings(settings: Settings):  # type: ignore[no-untyped-def]
+    """Open the catalog where the settings say it lives."""
+    from catalog.service import open_catalog
+
+    return open_catalog(
+        settings.catalog_url,
+        chroma_path=None if settings.chroma_url else settings.chroma_path,
+        chroma_url=settings.chroma_url,
+        embedding_model=settings.embedding_model,
+        search_timeout_s=settings.search_timeout_s,
+    )
+
+
+def run_ingest(
+    settings: Settings,
+    path: Path,
+    *,
+    fmt: str = "auto",
+    replace: bool = False,
+    skip_invalid: bool = False,
+    quiet: bool = False,
+) -> int:
+    """Ingest one file with a progress bar and a summary; return the exit code."""
+    from catalog.ingest import IngestRejected, ingest, seed_embedding_cache
+
+    catalog = open_from_settings(settings)
+    if path.resolve() == DEMO_JSONL.resolve() and DEMO_CACHE.exists():
+        seed_embedding_cache(catalog.store, DEMO_CACHE)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+        disable=quiet,
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                label = "encoding" if stage == "encode" else "indexing"
+                tasks[stage] = progress.add_task(label, total=max(total, 1))
+            progress.update(tasks[stage], completed=done, total=max(total, 1))
+
+        try:
+            report = ingest(
+                path,
+                store=catalog.store,
+                index=catalog.open_index(),
+                encoder=catalog.encoder,
+                fmt=fmt,
+                replace=replace,
+                skip_invalid=skip_invalid,
+                progress=on_progress,
+            )
+        except IngestRejected as exc:
+            report = exc.report
+            _print_errors(report.errors)
+            err.print(
+                f"[red]Rejected {path}: {report.rejected} invalid record(s); nothing was "
+                "written.[/red] Fix them, or pass --skip-invalid to load the valid ones."
+            )
+            return 1
+    if report.errors:
+        _print_errors(report.errors)
+    if not quiet:
+        console.print(
+            f"{path} ({report.format}): added {report.added}, updated {report.updated}, "
+            f"unchanged {report.unchanged}, deleted {report.deleted}, "
+            f"rejected {report.rejected}; encoded {report.encoded} new text(s)."
+        )
+    return 0
+
+
+def _print_errors(errors: list) -> None:  # type: ignore[type-arg]
+    for error in errors[:50]:
+        err.print(f"[red]error[/red] {error}")
+    if len(errors) > 50:
+        err.print(f"... and {len(errors) - 50} more")
+
+
+@app.command("ingest")
+def ingest_command(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Catalog file.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="|".join(FORMATS))] = "auto",
+    replace: Annotated[bool, typer.Option(help="Delete products not in this file.")] = False,
+    skip_invalid: Annotated[
+        bool, typer.Option(help="Write the valid records even if some are invalid.")
+    ] = False,
+) -> None:
+    """Validate a catalog file and upsert it into SQL and the vector index."""
+    if format not in FORMATS:
+        raise typer.BadParameter(f"format must be one of {', '.join(FORMATS)}")
+    raise typer.Exit(
+        run_ingest(Settings(), path, fmt=format, replace=replace, skip_invalid=skip_invalid)
+    )
+
+
+@app.command("demo")
+def demo_command(
+    force: Annotated[bool, typer.Option(help="Re-ingest even if data exists.")] = False,
+) -> None:
+    """Load the bundled demo catalog if the catalog is empty."""
+    raise typer.Exit(ensure_demo(Settings(), force=force))
+
+
+def ensure_demo(settings: Settings, *, force: bool = False) -> int:
+    """Ingest the demo catalog when the data dir holds no products yet."""
+    from catalog.store import CatalogStore
+
+    if not force and CatalogStore.open(settings.catalog_url).product_count() > 0:
+        return 0
+    console.print(f"Loading the demo catalog into {settings.data_dir} ...")
+    return run_ingest(settings, DEMO_JSONL)
+
+
+@app.command("search")
+def search_command(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    min_price: Annotated[float | None, typer.Option("--min-price")] = None,
+    max_price: Annotated[float | None, typer.Option("--max-price")] = None,
+    category: Annotated[str | None, typer.Option("--category")] = None,
+    brand: Annotated[str | None, typer.Option("--brand")] = None,
+    option: Annotated[
+        list[str] | None, typer.Option("--option", help="NAME=VALUE, e.g. size=10")
+    ] = None,
+    in_stock: Annotated[bool, typer.Option("--in-stock")] = False,
+    k: Annotated[int, typer.Option("-k", min=1, max=100)] = 10,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    parse: Annotated[
+        bool, typer.Option(help="Read budget phrases like 'under 50' from the query.")
+    ] = True,
+) -> None:
+    """Hybrid search with filters; prints a table or a JSON array."""
+    from catalog.constraints import Constraints
+    from catalog.query_text import parse_budget
+
+    text = query
+    if parse:
+        budget = parse_budget(query)
+        text = budget.text or query
+        min_price = min_price if min_price is not None else budget.min_price
+        max_price = max_price if max_price is not None else budget.max_price
+    options: dict[str, str] = {}
+    for item in option or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"--option must be NAME=VALUE, got {item!r}")
+        options[name.strip()] = value.strip()
+    constraints = Constraints(
+        min_price=min_price,
+        max_price=max_price,
+        category=category,
+        brand=brand,
+        options=options,
+        in_stock=in_stock,
+    )
+    catalog = open_from_settings(Settings())
+    result = catalog.searcher.search(text, constraints, k=k)
+    if result.unknown is not None:
+        err.print(f"[red]{result.unknown}[/red]")
+        raise typer.Exit(2)
+    if as_json:
+        sys.stdout.write(json.dumps([h.as_dict() for h in result.hits], indent=2) + "\n")
+        return
+    table = Table(title=f"{len(result.hits)} result(s) for {query!r}")
+    for column in ("id", "title", "price", "stock", "category", "brand", "score", "sim"):
+        table.add_column(column)
+    for hit in result.hits:
+        stock = "in stock" if hit.in_stock else "out of stock"
+        table.add_row(
+            hit.product_id,
+            hit.title,
+            f"{hit.price:.2f} {hit.currency}",
+            stock,
+            hit.category,
+            hit.brand or "",
+            f"{hit.score:.4f}",
+            "" if hit.similarity is None else f"{hit.similarity:.2f}",
+        )
+    console.print(table)
+    if result.no_match:
+        console.print("[yellow]No close match: the store may not carry this.[/yellow]")
+    if result.degraded:
+        console.print(f"[yellow]Degraded search: {result.degraded_reason}[/yellow]")
+
+
+@app.command("info")
+def info_command() -> None:
+    """Where the data lives and what it holds."""
+    from catalog.store import CatalogStore
+
+    settings = Settings()
+    store = CatalogStore.open(settings.catalog_url)
+    console.print(
+        json.dumps(
+            {
+                "catalog_url": settings.catalog_url,
+                "chroma": settings.chroma_url or str(settings.chroma_path),
+                "products": store.product_count(),
+                "version": store.version(),
+                "model": settings.model if settings.remote_model else "offline",
+            },
+            indent=2,
+        )
+    )
+
+
+def _register_optional() -> None:
+    """Commands from other rooms, registered when their modules are present."""
+    try:
+        from ui.chat_cli import register as register_chat
+    except ImportError:
+        pass
+    else:
+        register_chat(app, open_from_settings)
+    try:
+        from evals.cli import register as register_eval
+    except ImportError:
+        pass
+    else:
+        register_eval(app, open_from_settings)
+    try:
+        from ui.server import register as register_ui
+    except ImportError:
+        pass
+    else:
+        register_ui(app, ensure_demo)
+
+
+_register_optional()
+
+if __name__ == "__main__":
+    app()
