@@ -1,0 +1,90 @@
+"""recommend: the terminal answer. The model names ids and reasons; SQL renders the facts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.tools import BaseTool, tool
+from pydantic import BaseModel, Field
+
+from agent.result import Recommendation
+from catalog.constraints import Constraints, resolve, variant_fits
+from catalog.service import Catalog
+from tools.common import best_variant, load_products
+
+
+class RecItem(BaseModel):
+    """One product the model recommends."""
+
+    product_id: str = Field(description="a product id returned by a tool in this conversation")
+    variant_id: str | None = Field(default=None, description="the fitting variant id, if known")
+    reason: str = Field(default="", description="one short reason tied to what the shopper said")
+
+
+def render(
+    catalog: Catalog, items: list[RecItem], constraints: Constraints | None = None
+) -> tuple[list[Recommendation], list[str]]:
+    """Recommendations rendered from SQL; ids that do not exist are returned as missing."""
+    recs: list[Recommendation] = []
+    missing: list[str] = []
+    rc = None
+    if constraints is not None:
+        try:
+            rc = resolve(constraints, catalog.searcher.vocabulary)
+        except Exception:  # noqa: BLE001 - preferences are a soft hint here
+            rc = None
+    with catalog.store.session() as session:
+        products = load_products(session, [i.product_id for i in items])
+        for item in items:
+            product = products.get(item.product_id)
+            if product is None:
+                missing.append(item.product_id)
+                continue
+            variant = next((v for v in product.variants if v.id == item.variant_id), None)
+            if variant is None and rc is not None:
+                fits = [v for v in product.variants if variant_fits(v, rc)]
+                if fits:
+                    variant = min(fits, key=lambda v: (not v.in_stock, v.price, v.position))
+            if variant is None:
+                variant = best_variant(product)
+            recs.append(
+                Recommendation(
+                    product_id=product.id,
+                    title=product.title,
+                    price=float(variant.price),
+                    currency=variant.currency,
+                    in_stock=variant.in_stock,
+                    stock=variant.stock,
+                    variant_id=variant.id,
+                    variant=dict(variant.options),
+                    reason=item.reason,
+                    brand=product.brand,
+                    rating=product.rating,
+                    image_url=product.image_url,
+                    category=product.category,
+                )
+            )
+    return recs, missing
+
+
+def make_recommend(catalog: Catalog) -> BaseTool:
+    """The recommend tool (executed by the graph's finalize node, not the ToolNode)."""
+
+    @tool("recommend")
+    def recommend(items: list[RecItem], message: str = "") -> str:
+        """Finish the turn by recommending 1-4 products. Use only product ids returned by tools
+        in this conversation. Give each a short reason tied to what the shopper asked for,
+        citing only facts from the tool results. The store renders title, price and stock.
+
+        Args:
+            items: the products, best first, each with product_id, optional variant_id, reason.
+            message: one or two sentences introducing the picks (no prices needed).
+        """
+        return "recommendations sent"
+
+    return recommend
+
+
+def recommendation_summary(rec: Recommendation) -> dict[str, Any]:
+    """Compact dict for logs and tool_end events."""
+    return {"id": rec.product_id, "price": rec.price, "in_stock": rec.in_stock}

@@ -1,0 +1,152 @@
+"""search_products: hybrid search with price/category/brand/option/stock filters."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from langchain_core.tools import BaseTool, tool
+from langgraph.prebuilt import InjectedState
+
+from catalog.constraints import Constraints
+from catalog.search import SearchResult
+from catalog.service import Catalog
+from tools.common import as_data, clean, item_line
+
+
+def _hit_items(result: SearchResult) -> list[dict[str, Any]]:
+    items = []
+    for h in result.hits:
+        item = h.as_dict()
+        items.append({k: item[k] for k in item if k not in ("dense_rank", "lexical_rank", "rank")})
+    return items
+
+
+def run_search(
+    catalog: Catalog,
+    query: str,
+    constraints: Constraints,
+    limit: int,
+) -> tuple[str, dict[str, Any]]:
+    """The search itself (also used by the offline planner's fallbacks and the evals)."""
+    try:
+        result = catalog.searcher.search(query, constraints, k=limit)
+    except Exception as exc:  # noqa: BLE001 - a tool never raises
+        return f"search failed: {type(exc).__name__}; try again with fewer filters.", {
+            "tool": "search_products",
+            "ids": [],
+            "error": str(exc),
+        }
+    artifact: dict[str, Any] = {
+        "tool": "search_products",
+        "query": query,
+        "constraints": constraints.model_dump(exclude_defaults=True),
+        "ids": [],
+        "items": [],
+        "no_match": result.no_match,
+        "degraded": result.degraded,
+        "degraded_reason": result.degraded_reason,
+        "alternatives": [],
+    }
+    if result.unknown is not None:
+        u = result.unknown
+        artifact["unknown"] = {"field": u.field_name, "value": u.value, "valid": u.valid[:60]}
+        valid = ", ".join(u.valid[:60])
+        return (
+            f"The store has no {u.field_name} {u.value!r}. Valid {u.field_name} values: {valid}. "
+            "Retry with one of these, or without that filter."
+        ), artifact
+    items = _hit_items(result)
+    notes: list[str] = []
+    if result.degraded:
+        notes.append(
+            "NOTE: search is degraded (vector search unavailable); results come from keyword "
+            "search only. Tell the shopper results may be less complete."
+        )
+    if not items or result.no_match:
+        alternatives = nearest_alternatives(catalog, query, constraints, limit=4)
+        artifact["alternatives"] = [a["id"] for a in alternatives]
+        artifact["ids"] = [a["id"] for a in alternatives]
+        artifact["items"] = alternatives
+        header = (
+            "No product in the store matches this request"
+            + (" with these filters" if not constraints.is_empty() else "")
+            + ". Tell the shopper honestly the store does not carry it"
+            + (", and offer these nearest alternatives:" if alternatives else ".")
+        )
+        return as_data(" ".join([*notes, header]), [item_line(a) for a in alternatives]), artifact
+    artifact["ids"] = [i["id"] for i in items]
+    artifact["items"] = items
+    applied = ", ".join(f"{k}={v}" for k, v in result.applied.items() if not k.endswith("_matched"))
+    header = f"{len(items)} products match {clean(query, 120)!r}" + (
+        f" (filters: {applied})" if applied else ""
+    )
+    return as_data(" ".join([*notes, header + ":"]), [item_line(i) for i in items]), artifact
+
+
+def nearest_alternatives(
+    catalog: Catalog, query: str, constraints: Constraints, limit: int = 4
+) -> list[dict[str, Any]]:
+    """Popular in-stock items of the category nearest to the query (empty retrieval fallback)."""
+    try:
+        loose = catalog.searcher.search(
+            query, Constraints(exclude_ids=constraints.exclude_ids), k=5
+        )
+        if not loose.hits:
+            return []
+        category = loose.hits[0].category
+        popular = catalog.searcher.search(
+            "",
+            Constraints(category=category, in_stock=True, exclude_ids=constraints.exclude_ids),
+            k=limit,
+        )
+        return _hit_items(popular)
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def make_search_products(catalog: Catalog) -> BaseTool:
+    """Bind search_products to a catalog."""
+
+    @tool("search_products", response_format="content_and_artifact")
+    def search_products(
+        query: str,
+        state: Annotated[dict, InjectedState],
+        max_price: float | None = None,
+        min_price: float | None = None,
+        category: str | None = None,
+        brand: str | None = None,
+        options: dict[str, str] | None = None,
+        in_stock: bool = False,
+        exclude_shown: bool = True,
+        limit: int = 8,
+    ) -> tuple[str, dict[str, Any]]:
+        """Search the store's catalog for products matching a request.
+
+        Args:
+            query: what the shopper wants in their words, e.g. "waterproof hiking boots".
+            max_price: highest acceptable price (a budget "under $150" is 150).
+            min_price: lowest acceptable price.
+            category: a store category, e.g. "Hiking Boots"; an unknown one returns the valid list.
+            brand: a brand name; an unknown one returns the valid list.
+            options: variant options that must be available together, e.g.
+                {"size": "10", "color": "Brown"}.
+            in_stock: only products with a fitting variant in stock now.
+            exclude_shown: leave out products already shown in this conversation (default).
+            limit: how many results (1-20).
+        """
+        shown = list((state or {}).get("shown_ids") or []) if exclude_shown else []
+        try:
+            constraints = Constraints(
+                min_price=min_price,
+                max_price=max_price,
+                category=category or None,
+                brand=brand or None,
+                options={k: str(v) for k, v in (options or {}).items() if v},
+                in_stock=in_stock,
+                exclude_ids=shown,
+            )
+        except Exception as exc:  # noqa: BLE001
+            return f"invalid filters: {exc}", {"tool": "search_products", "ids": []}
+        return run_search(catalog, query, constraints, max(1, min(int(limit), 20)))
+
+    return search_products
