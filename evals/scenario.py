@@ -1,0 +1,323 @@
+"""Eval scenarios (YAML, validated by pydantic) and the transcripts a run produces.
+
+A scenario file holds a list of scenarios (or a mapping with a ``scenarios`` key). Every
+validation error names the file, the scenario id and the field, e.g.::
+
+    evals/scenarios/demo.yaml: scenario 'boots-budget': turns.0.expect.recommends: ...
+
+Transcripts are evals-owned models: the runner copies each assistant turn into them, so the
+graders never import agent code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RecommendsRange(_Strict):
+    """How many products the turn must recommend (inclusive bounds)."""
+
+    min: int = Field(0, ge=0)
+    max: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RecommendsRange:
+        if self.max is not None and self.max < self.min:
+            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+        return self
+
+
+class ConstraintSpec(_Strict):
+    """What every recommended product must satisfy (judged from SQL)."""
+
+    max_price: float | None = Field(None, ge=0)
+    min_price: float | None = Field(None, ge=0)
+    category: str | None = None
+    brand: str | None = None
+    in_stock: bool | None = None
+    options: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("options", mode="before")
+    @classmethod
+    def _option_values_as_strings(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(k): str(v) for k, v in value.items()}
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ConstraintSpec:
+        if (
+            self.max_price is not None
+            and self.min_price is not None
+            and self.max_price < self.min_price
+        ):
+            raise ValueError("max_price is below min_price")
+        return self
+
+
+class Expect(_Strict):
+    """Assertions on one turn. Only what is stated is required."""
+
+    recommends: RecommendsRange | Literal["none"] | None = None
+    constraints: ConstraintSpec | None = None
+    relevant: list[str] | None = None
+    min_precision: float | None = Field(None, ge=0, le=1)
+    asks_clarification: bool | None = None
+    tools_called: list[str] | None = None
+    tools_not_called: list[str] | None = None
+    max_tool_calls: int | None = Field(None, ge=0)
+    mentions: list[str | list[str]] | None = None
+    not_mentions: list[str] | None = None
+    excludes_previous: bool | None = None
+    grounded: bool | None = None
+    min_reward: float | None = Field(None, ge=0, le=1)
+    compares: list[str] | None = None
+
+    @field_validator("recommends", mode="before")
+    @classmethod
+    def _recommends_shorthand(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("use 'none' or {min: N, max: M}")
+        if isinstance(value, int):
+            return {"min": value, "max": value}
+        if isinstance(value, str) and value.strip().lower() in {"none", "0"}:
+            return "none"
+        return value
+
+    @field_validator("relevant", "compares", mode="before")
+    @classmethod
+    def _ids_as_strings(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        return value
+
+    @property
+    def count_range(self) -> tuple[int, int | None] | None:
+        """(min, max) recommendations, or None when not asserted."""
+        if self.recommends is None:
+            return None
+        if self.recommends == "none":
+            return (0, 0)
+        return (self.recommends.min, self.recommends.max)
+
+
+class Turn(_Strict):
+    """One scripted user message and what the store requires of the answer."""
+
+    user: str = Field(min_length=1)
+    expect: Expect = Field(default_factory=Expect)
+
+
+class Shopper(_Strict):
+    """A simulated shopper (tau-bench style), used when a shopper model is configured."""
+
+    persona: str
+    goal: str
+    max_turns: int = Field(4, ge=1, le=12)
+    expect: Expect = Field(default_factory=Expect)
+
+
+class Scenario(_Strict):
+    """A scripted conversation against one catalog."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: str = ""
+    tags: list[str] = Field(default_factory=list)
+    catalog: str = "demo"
+    turns: list[Turn] = Field(min_length=1)
+    shopper: Shopper | None = None
+    source: str = Field("", exclude=True)
+
+    def has_tag(self, tag: str) -> bool:
+        """Whether the scenario carries `tag`."""
+        return tag in self.tags
+
+
+class ScenarioError(ValueError):
+    """A scenario file that does not validate; the message names file, scenario and field."""
+
+    def __init__(self, file: str, scenario: str | None, field: str, message: str) -> None:
+        self.file = file
+        self.scenario = scenario
+        self.field = field
+        self.message = message
+        where = f"scenario {scenario!r}" if scenario else "file"
+        super().__init__(f"{file}: {where}: {field}: {message}")
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(root)"
+
+
+def parse_scenarios(data: Any, file: str) -> list[Scenario]:
+    """Validate already-parsed YAML data; raise ScenarioError on the first problem."""
+    if isinstance(data, dict) and "scenarios" in data:
+        data = data["scenarios"]
+    elif isinstance(data, dict) and "id" in data:
+        data = [data]
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise ScenarioError(file, None, "(root)", "expected a list of scenarios")
+    scenarios: list[Scenario] = []
+    for position, raw in enumerate(data):
+        if not isinstance(raw, dict):
+            raise ScenarioError(file, f"#{position}", "(root)", "a scenario must be a mapping")
+        sid = str(raw.get("id") or f"#{position}")
+        try:
+            scenario = Scenario.model_validate(raw)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise ScenarioError(file, sid, _loc(err["loc"]), err["msg"]) from None
+        scenario.source = file
+        scenarios.append(scenario)
+    return scenarios
+
+
+def load_file(path: Path) -> list[Scenario]:
+    """Load and validate one YAML file."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ScenarioError(str(path), None, "(yaml)", str(exc).replace("\n", " ")) from None
+    except OSError as exc:
+        raise ScenarioError(str(path), None, "(file)", exc.strerror or str(exc)) from None
+    return parse_scenarios(data, str(path))
+
+
+def load_scenarios(paths: list[Path] | None = None) -> list[Scenario]:
+    """Load every scenario under `paths` (files or directories; default: the bundled suites).
+
+    Ids must be unique across all files.
+    """
+    paths = list(paths or [SCENARIO_DIR])
+    files: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise ScenarioError(str(path), None, "(file)", "no such file or directory")
+    scenarios: list[Scenario] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        for scenario in load_file(file):
+            if scenario.id in seen:
+                raise ScenarioError(
+                    str(file), scenario.id, "id", f"duplicate id (also in {seen[scenario.id]})"
+                )
+            seen[scenario.id] = str(file)
+            scenarios.append(scenario)
+    return scenarios
+
+
+def select(scenarios: list[Scenario], tags: list[str] | None) -> list[Scenario]:
+    """Scenarios carrying any of `tags` (all when no tags are given)."""
+    if not tags:
+        return scenarios
+    return [s for s in scenarios if any(s.has_tag(t) for t in tags)]
+
+
+# --------------------------------------------------------------------------------------------
+# Transcripts: what the runner recorded, in evals-owned types
+# --------------------------------------------------------------------------------------------
+
+
+class RecView(BaseModel):
+    """A recommendation as the assistant returned it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    product_id: str
+    title: str = ""
+    price: float | None = None
+    currency: str | None = None
+    in_stock: bool | None = None
+    stock: int | None = None
+    variant_id: str | None = None
+    variant: dict[str, str] = Field(default_factory=dict)
+    reason: str = ""
+    brand: str | None = None
+    category: str | None = None
+
+
+class ToolView(BaseModel):
+    """One tool call the assistant made."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    duration_ms: float = 0.0
+
+
+class TranscriptTurn(BaseModel):
+    """One user message and the assistant's answer."""
+
+    user: str
+    reply: str = ""
+    recommendations: list[RecView] = Field(default_factory=list)
+    comparison_ids: list[str] = Field(default_factory=list)
+    clarifying_question: bool = False
+    tool_calls: list[ToolView] = Field(default_factory=list)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    tokens_estimated: bool = False
+    latency_ms: float = 0.0
+    model_ms: float = 0.0
+    tool_ms: float = 0.0
+    degraded: bool = False
+    error: str | None = None
+    expect: Expect = Field(default_factory=Expect)
+
+    @classmethod
+    def from_result(cls, user: str, result: Any, expect: Expect | None = None) -> TranscriptTurn:
+        """Copy an assistant TurnResult (any object with `model_dump`) into a transcript turn."""
+        data = result.model_dump() if hasattr(result, "model_dump") else dict(result)
+        usage = data.get("usage") or {}
+        comparison = data.get("comparison") or {}
+        return cls(
+            user=user,
+            reply=data.get("reply") or "",
+            recommendations=[RecView.model_validate(r) for r in data.get("recommendations", [])],
+            comparison_ids=[str(i) for i in comparison.get("product_ids", [])],
+            clarifying_question=bool(data.get("clarifying_question")),
+            tool_calls=[ToolView.model_validate(t) for t in data.get("tool_calls", [])],
+            prompt_tokens=int(usage.get("prompt_tokens") or 0),
+            completion_tokens=int(usage.get("completion_tokens") or 0),
+            tokens_estimated=bool(usage.get("estimated")),
+            latency_ms=float(data.get("latency_ms") or 0.0),
+            model_ms=float(data.get("model_ms") or 0.0),
+            tool_ms=float(data.get("tool_ms") or 0.0),
+            degraded=bool(data.get("degraded")),
+            expect=expect or Expect(),
+        )
+
+    @property
+    def product_ids(self) -> list[str]:
+        """Ids recommended in this turn, in order."""
+        return [r.product_id for r in self.recommendations]
+
+
+class Transcript(BaseModel):
+    """A whole scenario run: the turns, and where the catalog's SQL lives."""
+
+    scenario_id: str
+    catalog_url: str
+    thread_id: str = ""
+    turns: list[TranscriptTurn] = Field(default_factory=list)
+    simulated: bool = False
+    error: str | None = None
