@@ -184,7 +184,7 @@ class Searcher:
             except Exception as exc:  # noqa: BLE001 - any vector-store failure degrades
                 log.warning("dense search failed, degrading to lexical: %s", exc)
                 result.degraded = True
-                result.degraded_reason = f"vector search unavailable ({type(exc).__name__})"
+                result.degraded_reason = f"vector search unavailable ({type(exc).__name__}: {exc})"
         t_dense = time.perf_counter()
 
         if not query.strip():
@@ -270,9 +270,7 @@ class Searcher:
             order = text(score)
         else:
             where = text("document @@ to_tsquery('english', :q)").bindparams(q=match)
-            order = text("ts_rank_cd(document, to_tsquery('english', :q)) DESC").bindparams(
-                q=match
-            )
+            order = text("ts_rank_cd(document, to_tsquery('english', :q)) DESC").bindparams(q=match)
         stmt = (
             select(fts.c.product_id)
             .where(where, fts.c.product_id.in_(qualifying_ids(rc)))
