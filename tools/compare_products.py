@@ -8,7 +8,15 @@ from langchain_core.tools import BaseTool, tool
 
 from agent.result import Comparison
 from catalog.service import Catalog
-from tools.common import as_data, best_variant, clean, load_products, money, stock_text
+from tools.common import (
+    as_data,
+    best_variant,
+    clean,
+    load_products,
+    money,
+    stock_text,
+    variant_dict,
+)
 
 
 def compare(catalog: Catalog, product_ids: list[str]) -> tuple[str, dict[str, Any]]:
@@ -25,6 +33,7 @@ def compare(catalog: Catalog, product_ids: list[str]) -> tuple[str, dict[str, An
                 return f"Unknown product ids: {', '.join(missing)}.", artifact
             cols = [products[pid] for pid in ids]
             bests = [best_variant(p) for p in cols]
+            items = [variant_dict(p, v) for p, v in zip(cols, bests, strict=True)]
             rows = [
                 ["price", *[money(float(v.price), v.currency) for v in bests]],
                 ["brand", *[p.brand or "-" for p in cols]],
@@ -46,7 +55,7 @@ def compare(catalog: Catalog, product_ids: list[str]) -> tuple[str, dict[str, An
             )
     except Exception as exc:  # noqa: BLE001
         return f"compare_products failed: {type(exc).__name__}", artifact
-    artifact.update(ids=ids, comparison=comparison.model_dump())
+    artifact.update(ids=ids, comparison=comparison.model_dump(), items=items)
     lines = [" | ".join(comparison.columns)] + [" | ".join(r) for r in rows]
     return as_data(f"Comparison of {', '.join(ids)}:", lines), artifact
 

@@ -62,7 +62,8 @@ def run_search(
             "NOTE: search is degraded (vector search unavailable); results come from keyword "
             "search only. Tell the shopper results may be less complete."
         )
-    if not items or result.no_match:
+    filtered = bool(constraints.category or constraints.brand)
+    if not items or (result.no_match and not filtered):
         alternatives = nearest_alternatives(catalog, query, constraints, limit=4)
         artifact["alternatives"] = [a["id"] for a in alternatives]
         artifact["ids"] = [a["id"] for a in alternatives]
@@ -94,12 +95,20 @@ def nearest_alternatives(
         if not loose.hits:
             return []
         category = loose.hits[0].category
-        popular = catalog.searcher.search(
-            "",
-            Constraints(category=category, in_stock=True, exclude_ids=constraints.exclude_ids),
-            k=limit,
-        )
-        return _hit_items(popular)
+        for cap in (True, False):
+            popular = catalog.searcher.search(
+                "",
+                Constraints(
+                    category=category,
+                    in_stock=True,
+                    exclude_ids=constraints.exclude_ids,
+                    max_price=constraints.max_price if cap else None,
+                ),
+                k=limit,
+            )
+            if popular.hits:
+                return _hit_items(popular)
+        return []
     except Exception:  # noqa: BLE001
         return []
 

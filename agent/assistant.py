@@ -1,0 +1,404 @@
+"""The assistant: one object the terminal chat, web UI, API and evals talk to."""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+
+from agent.breaker import CircuitBreaker
+from agent.graph import build_graph
+from agent.logging import request_id_var
+from agent.planner import OfflinePlanner, make_planner
+from agent.result import Comparison, Recommendation, ToolCallRecord, TurnEvent, TurnResult, Usage
+from agent.settings import Settings
+from catalog.models import Product
+from catalog.service import Catalog
+from tools.toolkit import make_tools
+
+log = logging.getLogger("agent.assistant")
+
+
+class Assistant:
+    """Runs turns of conversations (threads) through the agent graph."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        catalog: Catalog,
+        model: BaseChatModel,
+        model_name: str,
+        planner: OfflinePlanner,
+        checkpointer: Any | None,
+    ) -> None:
+        self.settings = settings
+        self.catalog = catalog
+        self.model = model
+        self.model_name = model_name
+        self.planner = planner
+        self.tools = make_tools(catalog)
+        self.breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s)
+        self._checkpointer = checkpointer
+        self._own_conn: Any = None
+        self._graph: Any = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._turn_times: dict[str, collections.deque[float]] = {}
+
+    # -- set-up --------------------------------------------------------------------------
+
+    async def _ensure_graph(self) -> Any:
+        if self._graph is not None:
+            return self._graph
+        if self._checkpointer is None:
+            self._checkpointer = await self._open_checkpointer()
+        self._graph = build_graph(
+            self.model,
+            self.tools,
+            self._checkpointer,
+            catalog=self.catalog,
+            fallback=self.planner if self.model is not self.planner else None,
+            breaker=self.breaker if self.model is not self.planner else None,
+            tool_budget=self.settings.tool_budget,
+            tool_choice=self.settings.tool_choice,
+            prompt_token_budget=self.settings.prompt_token_budget,
+            store_name=self.settings.store_name,
+            model_name=self.model_name,
+        )
+        return self._graph
+
+    async def _open_checkpointer(self) -> Any:
+        if self.settings.uses_postgres:
+            from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver  # type: ignore
+
+            cm = AsyncPostgresSaver.from_conn_string(self.settings.database_url)
+            saver = await cm.__aenter__()
+            await saver.setup()
+            self._own_conn = cm
+            return saver
+        import aiosqlite
+        from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+        path = Path(self.settings.data_dir) / "checkpoints.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(str(path))
+        self._own_conn = conn
+        return AsyncSqliteSaver(conn)
+
+    async def aclose(self) -> None:
+        """Close the checkpointer connection this assistant opened."""
+        conn, self._own_conn = self._own_conn, None
+        if conn is None:
+            return
+        if hasattr(conn, "__aexit__") and not hasattr(conn, "close"):
+            await conn.__aexit__(None, None, None)
+        else:
+            await conn.close()
+
+    def close(self) -> None:
+        """Sync close (for `run` users)."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.run_until_complete(self.aclose())
+            self._loop.close()
+
+    # -- turns ---------------------------------------------------------------------------
+
+    def run(self, message: str, *, thread_id: str, **kw: Any) -> TurnResult:
+        """Synchronous turn (keeps one private event loop for the async checkpointer)."""
+        if self._loop is None or self._loop.is_closed():
+            self._loop = asyncio.new_event_loop()
+        return self._loop.run_until_complete(self.arun(message, thread_id=thread_id, **kw))
+
+    async def arun(
+        self,
+        message: str,
+        *,
+        thread_id: str,
+        message_id: str | None = None,
+        context: dict | None = None,
+        preferences: dict | None = None,
+    ) -> TurnResult:
+        """One turn, returning the whole result."""
+        result: TurnResult | None = None
+        async for event in self.astream(
+            message,
+            thread_id=thread_id,
+            message_id=message_id,
+            context=context,
+            preferences=preferences,
+        ):
+            if event.type == "final":
+                result = event.result
+        assert result is not None
+        return result
+
+    async def astream(
+        self,
+        message: str,
+        *,
+        thread_id: str,
+        message_id: str | None = None,
+        context: dict | None = None,
+        preferences: dict | None = None,
+    ) -> AsyncIterator[TurnEvent]:
+        """One turn as events: tool_start/tool_end while working, then tokens, then final."""
+        request_id = uuid.uuid4().hex[:16]
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            async for event in self._turn(
+                message, thread_id, message_id, context, preferences, request_id, started
+            ):
+                yield event
+        finally:
+            request_id_var.reset(token)
+
+    def _refuse(self, text: str, thread_id: str, request_id: str, started: float) -> TurnResult:
+        return TurnResult(
+            reply=text,
+            model=self.model_name,
+            request_id=request_id,
+            thread_id=thread_id,
+            latency_ms=(time.perf_counter() - started) * 1000,
+            notes=["refused"],
+        )
+
+    async def _turn(
+        self,
+        message: str,
+        thread_id: str,
+        message_id: str | None,
+        context: dict | None,
+        preferences: dict | None,
+        request_id: str,
+        started: float,
+    ) -> AsyncIterator[TurnEvent]:
+        prefs_in = preferences or {}
+        message = (message or "").strip()
+        refusal = None
+        if not message:
+            refusal = "Please type what you are looking for."
+        elif len(message) > self.settings.max_message_chars:
+            refusal = (
+                f"That message is too long (over {self.settings.max_message_chars} characters). "
+                "Please shorten it."
+            )
+        times = self._turn_times.setdefault(thread_id, collections.deque())
+        now = time.monotonic()
+        while times and now - times[0] > 60:
+            times.popleft()
+        try:
+            graph = await self._ensure_graph()
+            config = {"configurable": {"thread_id": thread_id}, "recursion_limit": 80}
+            snapshot = await graph.aget_state(config)
+            values = snapshot.values or {}
+        except Exception as exc:  # noqa: BLE001
+            log.error("checkpointer unavailable: %s", exc)
+            refusal = refusal or "Sorry, the assistant is unavailable right now. Please retry."
+            values = {}
+            graph = None
+        answered = values.get("answered") or {}
+        if refusal is None and message_id and message_id in answered:
+            result = TurnResult.model_validate(answered[message_id])
+            yield TurnEvent(type="final", result=result)
+            return
+        if refusal is None and len(times) >= self.settings.turns_per_minute:
+            refusal = "You are sending messages too quickly. Please wait a moment."
+        if (
+            refusal is None
+            and values.get("model_calls", 0) >= self.settings.max_model_calls_per_conversation
+        ):
+            refusal = "This conversation has reached its limit. Please start a new one."
+        if refusal is not None or graph is None:
+            result = self._refuse(refusal or "", thread_id, request_id, started)
+            yield TurnEvent(type="token", text=result.reply)
+            yield TurnEvent(type="final", result=result)
+            return
+        times.append(now)
+        turn: dict[str, Any] = {"request_id": request_id}
+        if isinstance(prefs_in.get("max_items"), int) and prefs_in["max_items"] > 0:
+            turn["max_items"] = min(prefs_in["max_items"], 6)
+        if prefs_in.get("answer_length") in ("short", "normal", "detailed"):
+            turn["answer_length"] = prefs_in["answer_length"]
+        if "include_out_of_stock" in prefs_in:
+            turn["include_out_of_stock"] = bool(prefs_in["include_out_of_stock"])
+        stated = self.planner.parser.parse(message).preferences()
+        stated.pop("category", None)
+        inputs: dict[str, Any] = {
+            "messages": [HumanMessage(message, id=message_id or None)],
+            "turn": turn,
+            "preferences": stated,
+            "context": self._valid_context(context),
+        }
+        tool_calls: list[ToolCallRecord] = []
+        call_args: dict[str, dict[str, Any]] = {}
+        final_turn: dict[str, Any] = {}
+        try:
+            async for update in graph.astream(inputs, config, stream_mode="updates"):
+                for node, data in update.items():
+                    if not isinstance(data, dict):
+                        continue
+                    if "turn" in data:
+                        final_turn = data["turn"]
+                    for m in data.get("messages") or []:
+                        if node == "agent" and isinstance(m, AIMessage):
+                            for c in m.tool_calls:
+                                call_args[c["id"]] = c["args"]
+                                yield TurnEvent(
+                                    type="tool_start",
+                                    name=c["name"],
+                                    call_id=c["id"],
+                                    args=c["args"],
+                                )
+                        if node == "tools" and isinstance(m, ToolMessage):
+                            summary = str(m.content).split("\n", 1)[0][:200]
+                            duration = (m.response_metadata or {}).get("duration_ms", 0.0)
+                            final_turn["tool_ms"] = final_turn.get("tool_ms", 0.0) + duration
+                            tool_calls.append(
+                                ToolCallRecord(
+                                    name=m.name or "",
+                                    args=call_args.get(m.tool_call_id, {}),
+                                    summary=summary,
+                                    duration_ms=duration,
+                                )
+                            )
+                            yield TurnEvent(
+                                type="tool_end",
+                                name=m.name or "",
+                                call_id=m.tool_call_id,
+                                summary=summary,
+                            )
+        except Exception as exc:  # noqa: BLE001 - a chat never shows a stack trace
+            log.error("turn failed: %s", exc, exc_info=True)
+            final_turn = {
+                "reply": "Sorry, something went wrong. Please try again.",
+                "notes": [f"error {type(exc).__name__}"],
+            }
+        result = await self._result(graph, config, final_turn, tool_calls, thread_id, started)
+        result.request_id = request_id
+        for chunk in _chunks(result.reply):
+            yield TurnEvent(type="token", text=chunk)
+        if message_id:
+            keep = dict(list(answered.items())[-19:])
+            keep[message_id] = result.model_dump()
+            try:
+                await graph.aupdate_state(config, {"answered": keep}, as_node="finalize")
+            except Exception as exc:  # noqa: BLE001
+                log.warning("could not record message id: %s", exc)
+        log.info(
+            "turn done",
+            extra={
+                "data": {
+                    "thread_id": thread_id,
+                    "latency_ms": round(result.latency_ms, 1),
+                    "model_ms": round(result.model_ms, 1),
+                    "tool_ms": round(result.tool_ms, 1),
+                    "model": result.model,
+                    "tools": [t.name for t in tool_calls],
+                }
+            },
+        )
+        yield TurnEvent(type="final", result=result)
+
+    async def _result(
+        self,
+        graph: Any,
+        config: dict,
+        turn: dict[str, Any],
+        tool_calls: list[ToolCallRecord],
+        thread_id: str,
+        started: float,
+    ) -> TurnResult:
+        try:
+            snapshot = await graph.aget_state(config)
+            state_turn = (snapshot.values or {}).get("turn") or {}
+            if state_turn.get("reply") is not None:
+                turn = {**state_turn, "tool_ms": turn.get("tool_ms", 0.0)}
+        except Exception:  # noqa: BLE001
+            pass
+        prompt = int(turn.get("prompt_tokens", 0))
+        completion = int(turn.get("completion_tokens", 0))
+        estimated = not turn.get("usage_reported")
+        if estimated:
+            prompt = int(turn.get("prompt_tokens_est", 0))
+            completion = int(turn.get("completion_tokens_est", 0))
+        cost = None
+        if self.settings.cost_per_1k_prompt or self.settings.cost_per_1k_completion:
+            cost = (
+                prompt * self.settings.cost_per_1k_prompt
+                + completion * self.settings.cost_per_1k_completion
+            ) / 1000
+        comparison = turn.get("comparison")
+        return TurnResult(
+            reply=turn.get("reply") or "Sorry, I could not answer that.",
+            recommendations=[
+                Recommendation.model_validate(r) for r in turn.get("recommendations") or []
+            ],
+            comparison=Comparison.model_validate(comparison) if comparison else None,
+            clarifying_question=bool(turn.get("clarifying_question")),
+            tool_calls=tool_calls,
+            usage=Usage(
+                prompt_tokens=prompt, completion_tokens=completion, estimated=estimated, cost=cost
+            ),
+            latency_ms=(time.perf_counter() - started) * 1000,
+            model_ms=float(turn.get("model_ms", 0.0)),
+            tool_ms=float(turn.get("tool_ms", 0.0)),
+            model=turn.get("model") or self.model_name,
+            thread_id=thread_id,
+            reduced_mode=bool(turn.get("reduced_mode")),
+            degraded=bool(turn.get("degraded")),
+            notes=list(turn.get("notes") or []),
+        )
+
+    def _valid_context(self, context: dict | None) -> dict[str, Any]:
+        pid = (context or {}).get("product_id")
+        if not isinstance(pid, str) or not pid or len(pid) > 128:
+            return {}
+        try:
+            with self.catalog.store.session() as session:
+                return {"product_id": pid} if session.get(Product, pid) is not None else {}
+        except Exception:  # noqa: BLE001
+            return {}
+
+
+def _chunks(text: str, size: int = 24) -> list[str]:
+    words = text.split(" ")
+    out, cur = [], ""
+    for w in words:
+        cur = f"{cur} {w}" if cur else w
+        if len(cur) >= size:
+            out.append(cur + " ")
+            cur = ""
+    if cur:
+        out.append(cur)
+    return out
+
+
+def build_assistant(
+    settings: Settings,
+    catalog: Catalog,
+    *,
+    model: BaseChatModel | None = None,
+    checkpointer: Any | None = None,
+) -> Assistant:
+    """The assistant over a catalog: the given model, the remote endpoint, or offline."""
+    planner = make_planner(catalog.searcher.vocabulary)
+    if model is None and settings.remote_model:
+        from agent.models import make_remote_model
+
+        model, name = make_remote_model(settings), settings.model
+    elif model is None:
+        model, name = planner, "offline"
+    else:
+        name = getattr(model, "model_name", None) or getattr(model, "model", None)
+        name = name if isinstance(name, str) else ("offline" if model is planner else "custom")
+    if isinstance(model, OfflinePlanner):
+        name = "offline"
+    return Assistant(settings, catalog, model, name, planner, checkpointer)

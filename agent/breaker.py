@@ -1,0 +1,35 @@
+"""A circuit breaker for the remote model: after N failures, route to the planner for a while."""
+
+from __future__ import annotations
+
+import time
+
+
+class CircuitBreaker:
+    """Opens after `failures` consecutive failures; closes again after `cooldown_s`."""
+
+    def __init__(self, failures: int = 3, cooldown_s: float = 60.0) -> None:
+        self.threshold = failures
+        self.cooldown_s = cooldown_s
+        self.count = 0
+        self.opened_at: float | None = None
+
+    def is_open(self) -> bool:
+        """Whether turns should go to the fallback now."""
+        if self.opened_at is None:
+            return False
+        if time.monotonic() - self.opened_at >= self.cooldown_s:
+            self.opened_at = None
+            self.count = 0
+            return False
+        return True
+
+    def failure(self) -> None:
+        """Record a failed remote call."""
+        self.count += 1
+        if self.count >= self.threshold:
+            self.opened_at = time.monotonic()
+
+    def success(self) -> None:
+        """Record a successful remote call."""
+        self.count = 0
