@@ -1,0 +1,375 @@
+"""The Chainlit chat app: a thin adapter over `Assistant.astream`, and a composition root.
+
+Run it with `shop ui` (ui/server.py), which starts `chainlit run ui/app.py --headless` with
+CHAINLIT_APP_ROOT=ui so the committed ui/.chainlit/config.toml, ui/public/ and ui/chainlit.md
+are used. Settings come from the environment (agent/settings.py).
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hmac
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import chainlit as cl
+from chainlit.config import config as cl_config
+from chainlit.input_widget import Select, Switch
+from chainlit.server import app as fastapi_app
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from agent.result import TurnResult
+from agent.settings import Settings
+from catalog.models import Product
+from catalog.service import Catalog, open_catalog
+from ui.api import ApiState, create_router, install_routes
+from ui.cards import (
+    CURRENCY_STYLES,
+    card_props,
+    comparison_markdown,
+    comparison_props,
+    visible_recommendations,
+)
+from ui.fallback import REDUCED_NOTE, SearchOnlyAssistant
+
+log = logging.getLogger("shop.ui")
+
+FRIENDLY_ERROR = (
+    "Sorry, something went wrong on our side while answering. Please try again in a moment."
+)
+ANSWER_LENGTHS = ["short", "normal", "detailed"]
+CHAT_MAX_ITEMS = 5
+WIDGET_MAX_ITEMS = 3
+CONTEXT_FN = "shop_page_context"  # the copilot function the host page answers
+
+# --- composition root ------------------------------------------------------------------
+
+settings = Settings()
+
+
+def _open_catalog(s: Settings) -> Catalog:
+    return open_catalog(
+        s.catalog_url,
+        chroma_path=None if s.chroma_url else s.chroma_path,
+        chroma_url=s.chroma_url,
+        embedding_model=s.embedding_model,
+        search_timeout_s=s.search_timeout_s,
+    )
+
+
+def _build_assistant(s: Settings, catalog: Catalog) -> Any:
+    try:
+        from agent.assistant import build_assistant
+    except ImportError as exc:
+        log.warning("agent.assistant unavailable (%s): search-only reduced mode", exc)
+        return SearchOnlyAssistant(catalog, reason=str(exc))
+    try:
+        return build_assistant(s, catalog)
+    except Exception as exc:  # noqa: BLE001 - the UI must still come up
+        log.exception("could not build the assistant: search-only reduced mode")
+        return SearchOnlyAssistant(catalog, reason=type(exc).__name__)
+
+
+catalog = _open_catalog(settings)
+assistant = _build_assistant(settings, catalog)
+fallback = SearchOnlyAssistant(catalog)
+
+# --- store name, theme, CORS -------------------------------------------------------------
+
+cl_config.ui.name = settings.store_name
+cl_config.ui.custom_css = "/shop-theme.css"
+_origins = [o.strip() for o in settings.widget_origins.split(",") if o.strip()]
+# CORSMiddleware keeps a reference to this list and builds itself on the first request,
+# so replacing the contents in place (before serving) takes effect.
+cl_config.project.allow_origins[:] = _origins
+
+
+def theme_css(color: str) -> str:
+    """CSS variables (Chainlit 2 uses HSL triplets) for the store's theme colour."""
+    hex_ = color.lstrip("#")
+    if len(hex_) == 3:
+        hex_ = "".join(c * 2 for c in hex_)
+    try:
+        r, g, b = (int(hex_[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    except ValueError:
+        r, g, b = 0.18, 0.44, 0.31
+    h, light, sat = colorsys.rgb_to_hls(r, g, b)
+    triplet = f"{h * 360:.0f} {sat * 100:.0f}% {light * 100:.0f}%"
+    return (
+        f":root, .dark {{ --primary: {triplet} !important; --ring: {triplet} !important; "
+        f"--shop-accent: {color}; --shop-accent-soft: hsl({h * 360:.0f} {sat * 100:.0f}% 92%); }}\n"
+        "[data-testid='product-card'] button { border-color: var(--shop-accent); }\n"
+    )
+
+
+def _model_mode() -> str:
+    return "remote" if settings.remote_model else "offline"
+
+
+_state = ApiState(
+    catalog,
+    model_name=getattr(assistant, "model_name", settings.model),
+    model_mode=_model_mode(),  # type: ignore[arg-type]
+)
+_router = create_router(lambda: _state)
+
+
+@_router.get("/shop-theme.css")
+def _theme() -> Response:
+    return Response(theme_css(settings.theme_color), media_type="text/css")
+
+
+install_routes(fastapi_app, _router)
+
+# --- authentication and history (off by default) -----------------------------------------
+
+
+def _users(spec: str) -> dict[str, str]:
+    pairs = (item.split(":", 1) for item in spec.split(",") if ":" in item)
+    return {u.strip(): p for u, p in pairs if u.strip()}
+
+
+if settings.auth != "none":
+    from ui.history import chat_database_url, make_data_layer
+
+    _chat_url = chat_database_url(settings.chat_database_url, settings.data_dir)
+
+    @cl.data_layer
+    def _data_layer() -> Any:
+        return make_data_layer(_chat_url, Path(settings.data_dir) / "chat_files")
+
+
+if settings.auth == "password":
+    _USERS = _users(settings.auth_users)
+
+    @cl.password_auth_callback
+    def _password_auth(username: str, password: str) -> cl.User | None:
+        expected = _USERS.get(username)
+        if expected is not None and hmac.compare_digest(expected, password):
+            return cl.User(identifier=username, metadata={"provider": "password"})
+        return None
+
+elif settings.auth == "header":
+    HEADER = os.environ.get("SHOP_AUTH_HEADER", "X-Forwarded-User")
+
+    @cl.header_auth_callback
+    def _header_auth(headers: Any) -> cl.User | None:
+        user = headers.get(HEADER)
+        if user:
+            return cl.User(identifier=user, metadata={"provider": "header"})
+        return None
+
+
+# --- chat handlers -------------------------------------------------------------------------
+
+
+@cl.set_starters
+async def starters(user: Any = None, language: Any = None) -> list[cl.Starter]:
+    return [
+        cl.Starter(label="Hiking boots under $100", message="Hiking boots under $100"),
+        cl.Starter(
+            label="A gift idea",
+            message="I need a gift for a friend who likes the outdoors, any ideas?",
+        ),
+        cl.Starter(
+            label="Compare two options",
+            message="Compare the two best-rated hiking boots",
+        ),
+        cl.Starter(
+            label="Size question", message="Do you have waterproof hiking boots in size 10?"
+        ),
+    ]
+
+
+def _is_widget() -> bool:
+    return cl.context.session.client_type == "copilot"
+
+
+def _default_prefs() -> dict[str, Any]:
+    return {"answer_length": "normal", "include_out_of_stock": False, "currency_format": "symbol"}
+
+
+def _prefs() -> dict[str, Any]:
+    return cl.user_session.get("prefs") or _default_prefs()
+
+
+async def _send_settings(prefs: dict[str, Any]) -> None:
+    await cl.ChatSettings(
+        [
+            Select(
+                id="answer_length",
+                label="Answer length",
+                values=ANSWER_LENGTHS,
+                initial_value=prefs["answer_length"],
+            ),
+            Switch(
+                id="include_out_of_stock",
+                label="Include out-of-stock items",
+                initial=bool(prefs["include_out_of_stock"]),
+            ),
+            Select(
+                id="currency_format",
+                label="Price format ($1.00 / 1.00 USD / 1.00)",
+                values=list(CURRENCY_STYLES),
+                initial_value=prefs["currency_format"],
+            ),
+        ]
+    ).send()
+
+
+@cl.on_chat_start
+async def on_chat_start() -> None:
+    prefs = _default_prefs()
+    cl.user_session.set("prefs", prefs)
+    await _send_settings(prefs)
+    if _is_widget():
+        await cl.Message(
+            content=f"Hi! I'm the {settings.store_name} assistant. What are you shopping for?"
+        ).send()
+
+
+@cl.on_chat_resume
+async def on_chat_resume(thread: dict) -> None:
+    metadata = thread.get("metadata") or {}
+    if isinstance(metadata, str):
+        try:
+            metadata = json.loads(metadata)
+        except json.JSONDecodeError:
+            metadata = {}
+    prefs = {**_default_prefs(), **(metadata.get("prefs") or {})}
+    cl.user_session.set("prefs", prefs)
+    await _send_settings(prefs)
+
+
+@cl.on_settings_update
+async def on_settings_update(values: dict[str, Any]) -> None:
+    prefs = {**_prefs()}
+    if values.get("answer_length") in ANSWER_LENGTHS:
+        prefs["answer_length"] = values["answer_length"]
+    if "include_out_of_stock" in values:
+        prefs["include_out_of_stock"] = bool(values["include_out_of_stock"])
+    if values.get("currency_format") in CURRENCY_STYLES:
+        prefs["currency_format"] = values["currency_format"]
+    cl.user_session.set("prefs", prefs)
+
+
+def _existing_product(product_id: Any) -> str | None:
+    if not isinstance(product_id, str) or not product_id or len(product_id) > 128:
+        return None
+    with catalog.store.session() as session:
+        found = session.scalar(select(Product.id).where(Product.id == product_id))
+    return found
+
+
+async def _page_context() -> dict[str, str] | None:
+    """Ask the widget's host page what product is on screen (validated against SQL)."""
+    if not _is_widget() or cl.user_session.get("no_page_context"):
+        return None
+    try:
+        answer = await cl.context.emitter.send_call_fn(CONTEXT_FN, {}, timeout=3)
+    except Exception:  # noqa: BLE001 - a host page without the handler is fine
+        answer = None
+    if not isinstance(answer, dict):
+        cl.user_session.set("no_page_context", True)  # don't wait on every message
+        return None
+    product_id = _existing_product(answer.get("product_id"))
+    return {"product_id": product_id} if product_id else None
+
+
+def _preferences(prefs: dict[str, Any], widget: bool) -> dict[str, Any]:
+    return {
+        "answer_length": "short" if widget else prefs["answer_length"],
+        "include_out_of_stock": bool(prefs["include_out_of_stock"]),
+        "compact": widget,
+        "max_items": WIDGET_MAX_ITEMS if widget else CHAT_MAX_ITEMS,
+    }
+
+
+def _elements(result: TurnResult, prefs: dict[str, Any], widget: bool) -> list[Any]:
+    shown = visible_recommendations(
+        result.recommendations,
+        include_out_of_stock=bool(prefs["include_out_of_stock"]),
+        max_items=WIDGET_MAX_ITEMS if widget else CHAT_MAX_ITEMS,
+    )
+    elements: list[Any] = [
+        cl.CustomElement(
+            name="ProductCard",
+            props=card_props(rec, shown, currency_style=prefs["currency_format"], compact=widget),
+            display="inline",
+        )
+        for rec in shown
+    ]
+    if result.comparison is not None and result.comparison.columns:
+        elements.append(
+            cl.CustomElement(
+                name="ComparisonTable", props=comparison_props(result.comparison), display="inline"
+            )
+        )
+    return elements
+
+
+async def _run_turn(agent: Any, message: cl.Message, msg: cl.Message, **kwargs: Any) -> TurnResult:
+    steps: dict[str, cl.Step] = {}
+    result: TurnResult | None = None
+    async for event in agent.astream(message.content, **kwargs):
+        if event.type == "token" and event.text:
+            await msg.stream_token(event.text)
+        elif event.type == "tool_start":
+            step = cl.Step(name=event.name or "tool", type="tool", default_open=False)
+            step.input = event.args
+            await step.send()
+            steps[event.call_id or event.name] = step
+        elif event.type == "tool_end":
+            step = steps.pop(event.call_id or event.name, None)
+            if step is not None:
+                step.output = event.summary or "done"
+                await step.update()
+        elif event.type == "final":
+            result = event.result
+    for step in steps.values():  # a tool that never reported back
+        step.output = "no result"
+        await step.update()
+    if result is None:
+        raise RuntimeError("the assistant ended without a result")
+    return result
+
+
+@cl.on_message
+async def on_message(message: cl.Message) -> None:
+    widget = _is_widget()
+    prefs = _prefs()
+    kwargs: dict[str, Any] = {
+        "thread_id": cl.context.session.thread_id,
+        "message_id": message.id,
+        "context": await _page_context(),
+        "preferences": _preferences(prefs, widget),
+    }
+    msg = cl.Message(content="")
+    try:
+        result = await _run_turn(assistant, message, msg, **kwargs)
+    except Exception:  # noqa: BLE001 - never show a traceback; fall back to search
+        log.exception("assistant turn failed; answering in reduced mode")
+        msg = cl.Message(content="")
+        try:
+            result = await _run_turn(fallback, message, msg, **kwargs)
+            result.reply = f"{FRIENDLY_ERROR}\n\nMeanwhile, here's what catalog search found."
+            msg.content = ""
+        except Exception:  # noqa: BLE001
+            log.exception("reduced mode failed too")
+            await cl.Message(content=f"{FRIENDLY_ERROR}\n\n_{REDUCED_NOTE}_").send()
+            return
+    if not msg.content.strip():
+        msg.content = result.reply
+    if result.comparison is not None and result.comparison.columns:
+        msg.content += "\n\n" + comparison_markdown(result.comparison) if widget else ""
+    notes = list(result.notes)
+    if result.reduced_mode and REDUCED_NOTE not in notes:
+        notes.append(REDUCED_NOTE)
+    if notes:
+        msg.content += "\n\n" + "\n".join(f"_{n}_" for n in notes)
+    msg.elements = _elements(result, prefs, widget)
+    await msg.send()

@@ -1,0 +1,95 @@
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+
+// One recommended product. Every fact (price, stock, variant) comes from SQL via the server;
+// the buttons send the follow-up messages precomputed server-side (ui/cards.py).
+const BADGE = {
+  in: { background: "#e6f4ea", color: "#1e6b37" },
+  low: { background: "#fff4e0", color: "#8a5200" },
+  out: { background: "#fdecea", color: "#a12a20" },
+};
+
+export default function ProductCard() {
+  const [imageFailed, setImageFailed] = useState(!props.image_url);
+  const compact = !!props.compact;
+  const size = compact ? 56 : 88;
+  const badge = BADGE[props.stock_level] || BADGE.in;
+  const actions = props.actions || {};
+
+  const placeholder = (
+    <div
+      data-testid="image-placeholder"
+      aria-label={props.title}
+      style={{
+        width: size, height: size, borderRadius: 10, flexShrink: 0,
+        display: "flex", alignItems: "center", justifyContent: "center",
+        background: "linear-gradient(135deg, var(--shop-accent-soft, #e3efe8), #f4f1ea)",
+        color: "var(--shop-accent, #2f6f4f)", fontWeight: 700,
+        fontSize: compact ? 16 : 24, letterSpacing: 1,
+      }}
+    >
+      {props.initials || "?"}
+    </div>
+  );
+
+  return (
+    <div
+      data-testid="product-card"
+      data-product-id={props.product_id}
+      data-variant-id={props.variant_id || ""}
+      style={{
+        display: "flex", gap: compact ? 8 : 14, padding: compact ? 8 : 12,
+        border: "1px solid rgba(127,127,127,0.25)", borderRadius: 12,
+        width: "100%", maxWidth: compact ? 360 : 560, boxSizing: "border-box",
+        fontSize: compact ? 12 : 14, lineHeight: 1.35,
+      }}
+    >
+      {imageFailed ? placeholder : (
+        <img
+          src={props.image_url}
+          alt={props.title}
+          onError={() => setImageFailed(true)}
+          style={{ width: size, height: size, objectFit: "cover", borderRadius: 10, flexShrink: 0 }}
+        />
+      )}
+      <div style={{ display: "flex", flexDirection: "column", gap: 4, minWidth: 0, flex: 1 }}>
+        <div style={{ fontWeight: 600, fontSize: compact ? 13 : 15 }} data-testid="card-title">
+          {props.title}
+        </div>
+        <div style={{ display: "flex", gap: 8, alignItems: "center", flexWrap: "wrap" }}>
+          <span data-testid="card-price" data-price={props.price}
+                style={{ fontWeight: 700, fontSize: compact ? 13 : 16 }}>
+            {props.price_text}
+          </span>
+          <span data-testid="stock-badge" data-level={props.stock_level}
+                style={{ ...badge, borderRadius: 999, padding: "1px 8px", fontSize: 12,
+                         fontWeight: 600 }}>
+            {props.stock_text}
+          </span>
+          {props.variant_text ? (
+            <span data-testid="card-variant" style={{ opacity: 0.75 }}>{props.variant_text}</span>
+          ) : null}
+        </div>
+        <div style={{ opacity: 0.75 }}>
+          {[props.brand, props.rating_text].filter(Boolean).join(" · ")}
+        </div>
+        {props.reason && !compact ? (
+          <div data-testid="card-reason" style={{ fontStyle: "italic" }}>{props.reason}</div>
+        ) : null}
+        <div style={{ display: "flex", gap: 6, flexWrap: "wrap", marginTop: 4 }}>
+          <Button size="sm" variant="outline" onClick={() => sendUserMessage(actions.compare)}>
+            Compare
+          </Button>
+          <Button size="sm" variant="outline" onClick={() => sendUserMessage(actions.more)}>
+            More like this
+          </Button>
+          {!compact ? (
+            <Button size="sm" variant="outline" onClick={() => sendUserMessage(actions.size)}>
+              Check my size
+            </Button>
+          ) : null}
+        </div>
+      </div>
+    </div>
+  );
+}

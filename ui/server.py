@@ -1,0 +1,132 @@
+"""Start the chat UI (Chainlit, headless) and the widget demo store.
+
+`serve(settings, host, port)` runs `chainlit run ui/app.py --headless` as the main job, with
+CHAINLIT_APP_ROOT=ui so the committed config, public/ and chainlit.md are used, and the widget
+demo page (ui/widget_demo.py) on `settings.widget_demo_port` in a thread beside it. Chainlit
+ends its process with os._exit on shutdown, so it always runs as its own process here.
+
+No Chainlit import in this module.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from agent.settings import Settings
+
+UI_DIR = Path(__file__).resolve().parent
+APP = UI_DIR / "app.py"
+
+
+def auth_secret(settings: Settings) -> str:
+    """CHAINLIT_AUTH_SECRET from the environment, or one kept in the data dir (mode 600)."""
+    if value := os.environ.get("CHAINLIT_AUTH_SECRET"):
+        return value
+    path = Path(settings.data_dir) / "chainlit_auth_secret"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
+
+
+def chainlit_env(settings: Settings, host: str, port: int) -> dict[str, str]:
+    """The environment the Chainlit process runs with."""
+    env = dict(os.environ)
+    env.update(
+        CHAINLIT_APP_ROOT=str(UI_DIR),
+        CHAINLIT_HOST=host,
+        CHAINLIT_PORT=str(port),
+        CHAINLIT_AUTH_SECRET=auth_secret(settings),
+        HF_HUB_OFFLINE=env.get("HF_HUB_OFFLINE", "1"),
+        TRANSFORMERS_OFFLINE=env.get("TRANSFORMERS_OFFLINE", "1"),
+        ANONYMIZED_TELEMETRY="False",
+        # The data dir must not depend on the new working directory.
+        SHOP_DATA_DIR=str(Path(settings.data_dir).resolve()),
+    )
+    env.setdefault("PYTHONPATH", "")
+    root = str(UI_DIR.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env["PYTHONPATH"]) if p)
+    return env
+
+
+def chainlit_command(host: str, port: int) -> list[str]:
+    """The command line of the Chainlit process."""
+    return [
+        sys.executable, "-m", "chainlit", "run", str(APP),
+        "--headless", "--host", host, "--port", str(port),
+    ]  # fmt: skip
+
+
+def serve(
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    *,
+    widget_demo: bool = True,
+) -> int:
+    """Run the chat UI until interrupted (and the widget demo beside it); return its exit code."""
+    host = host or settings.host
+    port = port or settings.port
+    env = chainlit_env(settings, host, port)
+    demo = None
+    if widget_demo and settings.widget_demo_port:
+        from ui.widget_demo import start_in_thread
+
+        demo = start_in_thread(
+            settings,
+            host,
+            settings.widget_demo_port,
+            assistant_url=f"http://{_browser_host(host)}:{port}",
+            secret=env["CHAINLIT_AUTH_SECRET"],
+        )
+        print(f"Widget demo store: http://{_browser_host(host)}:{settings.widget_demo_port}")
+    print(f"Chat UI: http://{_browser_host(host)}:{port}")
+    proc = subprocess.Popen(chainlit_command(host, port), env=env, cwd=str(UI_DIR))
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        return proc.wait()
+    finally:
+        if demo is not None:
+            demo.should_exit = True
+
+
+def _browser_host(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "::") else host
+
+
+def register(app: Any, ensure_demo: Callable[..., int]) -> None:
+    """Add `shop ui` to the lead's typer app."""
+
+    @app.command("ui")
+    def ui_command(
+        host: Annotated[str | None, typer.Option(help="Bind address (SHOP_HOST).")] = None,
+        port: Annotated[int | None, typer.Option(help="Port (SHOP_PORT).")] = None,
+        widget_demo: Annotated[
+            bool, typer.Option(help="Also serve the widget demo store page.")
+        ] = True,
+        demo: Annotated[bool, typer.Option(help="Load the demo catalog if empty.")] = True,
+    ) -> None:
+        """Start the chat UI (and the widget demo store on SHOP_WIDGET_DEMO_PORT)."""
+        settings = Settings()
+        if demo:
+            code = ensure_demo(settings)
+            if code:
+                raise typer.Exit(code)
+        raise typer.Exit(serve(settings, host, port, widget_demo=widget_demo))
+
+
+if __name__ == "__main__":  # python -m ui.server: the UI and widget demo from the environment
+    sys.exit(serve(Settings()))
