@@ -143,7 +143,14 @@ def build_graph(
             return {"turn": turn, "model_calls": state.get("model_calls", 0) + 1}
         assert response is not None
         terminal = any(c["name"] in TERMINAL_TOOLS for c in response.tool_calls)
-        if not response.tool_calls or terminal or turn["model_calls"] >= MAX_MODEL_CALLS_PER_TURN:
+        used = sum(isinstance(m, ToolMessage) for m in _turn_messages(messages))
+        exhausted = used >= tool_budget
+        if (
+            not response.tool_calls
+            or terminal
+            or exhausted
+            or turn["model_calls"] >= MAX_MODEL_CALLS_PER_TURN
+        ):
             turn["route"] = "finalize"
         else:
             turn["route"] = "tools"
