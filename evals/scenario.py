@@ -156,7 +156,9 @@ class ScenarioError(ValueError):
 
 
 def _loc(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(root)"
+    # Union branches show up as "function-after[...]", "literal['none']" or a model name.
+    parts = [str(p) for p in loc if isinstance(p, int) or ("[" not in p and not p[:1].isupper())]
+    return ".".join(parts) or "(root)"
 
 
 def parse_scenarios(data: Any, file: str) -> list[Scenario]:
