@@ -143,7 +143,7 @@ def svg_bars(title: str, items: list[tuple[str, float]], *, max_value: float = 1
     row, label_w, bar_w = 22, 170, 320
     height = 34 + row * max(1, len(items))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 70}" '
+        f'<svg width="{label_w + bar_w + 70}" '
         f'height="{height}" role="img" aria-label="{_E(title)}">',
         f'<text x="4" y="16" font-size="13" font-weight="bold">{_E(title)}</text>',
     ]
@@ -167,8 +167,7 @@ def svg_histogram(title: str, values: list[float], *, bins: int = 12, unit: str 
     """A histogram of `values` with `bins` equal-width bins."""
     width, height, pad = 480, 200, 36
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'role="img" aria-label="{_E(title)}">',
+        f'<svg width="{width}" height="{height}" role="img" aria-label="{_E(title)}">',
         f'<text x="4" y="16" font-size="13" font-weight="bold">{_E(title)}</text>',
     ]
     if not values:
