@@ -257,7 +257,7 @@ class Assistant:
                                     call_id=c["id"],
                                     args=c["args"],
                                 )
-                        if node == "tools" and isinstance(m, ToolMessage):
+                        if node in ("tools", "finalize") and isinstance(m, ToolMessage):
                             summary = str(m.content).split("\n", 1)[0][:200]
                             duration = (m.response_metadata or {}).get("duration_ms", 0.0)
                             final_turn["tool_ms"] = final_turn.get("tool_ms", 0.0) + duration
