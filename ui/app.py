@@ -100,7 +100,8 @@ def theme_css(color: str) -> str:
     h, light, sat = colorsys.rgb_to_hls(r, g, b)
     triplet = f"{h * 360:.0f} {sat * 100:.0f}% {light * 100:.0f}%"
     return (
-        f":root, .dark {{ --primary: {triplet} !important; --ring: {triplet} !important; "
+        ":root, :host, .dark, #cl-shadow-root {"
+        f" --primary: {triplet} !important; --ring: {triplet} !important; "
         f"--shop-accent: {color}; --shop-accent-soft: hsl({h * 360:.0f} {sat * 100:.0f}% 92%); }}\n"
         "[data-testid='product-card'] button { border-color: var(--shop-accent); }\n"
     )

@@ -92,6 +92,7 @@ PAGE = """<!doctype html>
     chainlitServer: {assistant_json},
     accessToken: {token_json} || undefined,
     theme: "light",
+    customCssUrl: {assistant_json} + "/shop-theme.css",
     button: {{ style: {{ bgcolor: {color_json}, color: "#ffffff" }} }},
   }});
 </script>

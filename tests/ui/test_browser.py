@@ -1,0 +1,175 @@
+"""Browser tests: the chat page and the widget demo store, driven in headless Chromium.
+
+The UI runs as a subprocess (`python -m ui.server`: Chainlit exits with os._exit) on free
+loopback ports, with the offline model, password auth on and the small temp catalog.
+Screenshots land in test-artifacts/ (gitignored) or $SHOP_TEST_ARTIFACTS.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from catalog.models import Variant
+from catalog.service import Catalog
+from ui.cards import format_price, stock_badge
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(os.environ.get("SHOP_TEST_ARTIFACTS", ROOT / "test-artifacts"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]  # fmt: skip
+USER, PASSWORD = "alice", "trail-pass"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"UI process exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(url)
+
+
+@pytest.fixture(scope="module")
+def ui_server(small_catalog: Catalog, small_catalog_dir: Path) -> Iterator[dict[str, str]]:
+    port, demo_port = free_port(), free_port()
+    env = dict(os.environ)
+    env.update(
+        SHOP_DATA_DIR=str(small_catalog_dir),
+        SHOP_MODEL="offline",
+        SHOP_HOST="127.0.0.1",
+        SHOP_PORT=str(port),
+        SHOP_WIDGET_DEMO_PORT=str(demo_port),
+        SHOP_WIDGET_ORIGINS=f"http://127.0.0.1:{demo_port}",
+        SHOP_AUTH="password",
+        SHOP_AUTH_USERS=f"{USER}:{PASSWORD}",
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+    )
+    env.pop("OPENAI_BASE_URL", None)
+    log = (small_catalog_dir / "ui-server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.server"], cwd=ROOT, env=env, stdout=log,
+        stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        base, demo = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{demo_port}"
+        wait_http(f"{base}/healthz", proc)
+        wait_http(f"{demo}/healthz", proc)
+        yield {"base": base, "demo": demo, "log": str(small_catalog_dir / "ui-server.log")}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture
+def page(chromium: str) -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        try:
+            yield page
+        finally:
+            name = os.environ.get("PYTEST_CURRENT_TEST", "test").split(":")[-1].split(" ")[0]
+            page.screenshot(path=str(ARTIFACTS / f"last-{name}.png"))
+            browser.close()
+
+
+def test_healthz_is_json(ui_server: dict[str, str]) -> None:
+    import json
+
+    with urllib.request.urlopen(f"{ui_server['base']}/healthz") as response:
+        assert response.headers["content-type"].startswith("application/json")
+        body = json.loads(response.read())
+    assert body["catalog"]["products"] == 7 and body["model"]["mode"] == "offline"
+
+
+def test_chat_page_cards_compare_and_history(
+    ui_server: dict[str, str], page, small_catalog: Catalog
+) -> None:
+    page.goto(ui_server["base"] + "/")
+    page.fill("#email", USER)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#chat-input")
+    page.get_by_text("Hiking boots under $100").first.wait_for()  # a starter
+    page.fill("#chat-input", "Hiking boots under $100")
+    page.keyboard.press("Enter")
+
+    card = page.locator("[data-testid=product-card]").first
+    card.wait_for(timeout=90_000)  # the first turn also loads the embedding model
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "chat.png"))
+    variant_id = card.get_attribute("data-variant-id")
+    with small_catalog.store.session() as session:
+        variant = session.scalars(select(Variant).where(Variant.id == variant_id)).one()
+    assert card.locator("[data-testid=card-price]").inner_text() == format_price(
+        float(variant.price), variant.currency
+    )
+    assert float(variant.price) <= 100
+    expected_badge, _ = stock_badge(variant.in_stock, variant.stock)
+    assert card.locator("[data-testid=stock-badge]").inner_text() == expected_badge
+    assert page.get_by_text("search_products").first.is_visible()  # the collapsed tool step
+
+    card.get_by_role("button", name="Compare").click()
+    table = page.locator("[data-testid=comparison-table]").first
+    table.wait_for()
+    assert table.locator("th").count() >= 3
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / "chat-compare.png"))
+
+    # History: the thread is persisted; reloading it shows the conversation again.
+    page.wait_for_url("**/thread/**")
+    page.reload()
+    page.get_by_text("Hiking boots under $100").first.wait_for()
+    page.locator("[data-testid=product-card]").first.wait_for()
+    assert page.locator("[data-testid=comparison-table]").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "chat-resumed.png"))
+
+
+def test_widget_demo_bubble_answers_with_a_card(ui_server: dict[str, str], page) -> None:
+    page.goto(ui_server["demo"] + "/?product=boot-trail")
+    assert ui_server["demo"] != ui_server["base"]
+    page.locator("#chainlit-copilot-button").click()
+    page.get_by_text("What are you shopping for?").wait_for()  # the session is up
+    page.locator("#chat-input").fill("Hiking boots under $100")
+    page.keyboard.press("Enter")
+    card = page.locator("[data-testid=product-card]").first
+    card.wait_for(timeout=90_000)
+    assert card.locator("[data-testid=card-price]").inner_text().startswith("$")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / "widget.png"))
