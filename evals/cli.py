@@ -246,6 +246,11 @@ def eval_command(
 def make_app() -> typer.Typer:
     """A standalone typer app with just this command (for `python -m evals.cli`)."""
     app = typer.Typer(add_completion=False)
+
+    @app.callback()
+    def _root() -> None:
+        """Shopping-assistant evals."""
+
     app.command("eval")(eval_command)
     return app
 
