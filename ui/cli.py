@@ -221,6 +221,24 @@ def search_command(
         console.print(f"[yellow]Degraded search: {result.degraded_reason}[/yellow]")
 
 
+@app.command("export-cache")
+def export_cache_command(
+    out: Annotated[Path, typer.Argument(help="Where to write the .npz")] = DEMO_CACHE,
+) -> None:
+    """Write the loaded catalog's embedding cache to an .npz (ship it to skip re-encoding)."""
+    from sqlalchemy import select
+
+    from catalog.ingest import export_embedding_cache
+    from catalog.models import Product
+
+    settings = Settings()
+    catalog = open_from_settings(settings)
+    with catalog.store.session() as session:
+        hashes = list(session.scalars(select(Product.doc_hash)))
+    count = export_embedding_cache(catalog.store, catalog.encoder.model_name, hashes, out)
+    console.print(f"wrote {count} vectors to {out}")
+
+
 @app.command("info")
 def info_command() -> None:
     """Where the data lives and what it holds."""
