@@ -260,29 +260,18 @@ def info_command() -> None:
     )
 
 
-def _register_optional() -> None:
-    """Commands from other rooms, registered when their modules are present."""
-    try:
-        from ui.chat_cli import register as register_chat
-    except ImportError:
-        pass
-    else:
-        register_chat(app, open_from_settings)
-    try:
-        from evals.cli import register as register_eval
-    except ImportError:
-        pass
-    else:
-        register_eval(app, open_from_settings)
-    try:
-        from ui.server import register as register_ui
-    except ImportError:
-        pass
-    else:
-        register_ui(app, ensure_demo)
+def _register_other_commands() -> None:
+    """`shop chat`, `shop eval` and `shop ui` live beside their own rooms."""
+    from evals.cli import eval_command
+    from ui.chat_cli import chat
+    from ui.server import register as register_ui
+
+    app.command("chat")(chat)
+    app.command("eval")(eval_command)
+    register_ui(app, ensure_demo)
 
 
-_register_optional()
+_register_other_commands()
 
 if __name__ == "__main__":
     app()
