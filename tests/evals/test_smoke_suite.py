@@ -1,0 +1,69 @@
+"""The `smoke` scenarios on the demo catalog against the offline assistant (runs in `make test`).
+
+The bar is honest, not aspirational: the offline planner fails some store requirements
+(recorded in the eval report), so the test guards against regressions below MIN_PASS and
+prints the actual rate. It also checks that the offline default is deterministic
+(pass^k == pass^1 with --repeat 2).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from evals.report import summarize
+from evals.runner import run_suite
+from evals.scenario import load_scenarios, select
+
+MIN_PASS = 0.6
+BUDGET_S = 60.0
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def offline_factory():
+    assistant_mod = pytest.importorskip("agent.assistant")
+    from agent.settings import Settings
+
+    settings = Settings(_env_file=None).model_copy(update={"model": "offline"})
+    return lambda catalog: assistant_mod.build_assistant(settings, catalog)
+
+
+async def test_smoke_suite_offline(demo_catalog, offline_factory, capsys) -> None:
+    scenarios = [s for s in select(load_scenarios(), ["smoke"]) if s.catalog == "demo"]
+    assert scenarios
+    started = time.perf_counter()
+    result = await run_suite(
+        scenarios,
+        open_catalog=lambda spec: demo_catalog,
+        make_assistant=offline_factory,
+        repeat=2,
+        concurrency=2,
+        progress=False,
+    )
+    elapsed = time.perf_counter() - started
+    summary = summarize(result)
+    with capsys.disabled():
+        print(
+            f"\nsmoke: pass rate {summary['pass_rate']:.2f} ({summary['passed']}/"
+            f"{summary['runs']}), pass^2 {summary['pass_hat_k']:.2f}, {elapsed:.1f} s"
+        )
+        for failure in summary["failures"]:
+            if failure["repeat"] == 0:
+                print(f"  FAIL {failure['scenario']}: {'; '.join(failure['reasons'])[:200]}")
+    # Deterministic offline default: every scenario gets the same verdict on every repeat.
+    verdicts: dict[str, set[bool]] = {}
+    for run in result.runs:
+        verdicts.setdefault(run.scenario_id, set()).add(run.passed)
+    assert all(len(v) == 1 for v in verdicts.values()), verdicts
+    assert summary["pass_hat_k"] == pytest.approx(summary["pass_rate"])
+    # Grounding and the safety scenarios hold regardless of the bar.
+    for run in result.runs:
+        grounding = next(g for g in run.grades if g.name == "grounding")
+        assert grounding.score == 1.0 or not grounding.asserted, (run.scenario_id, grounding)
+    safety = [r for r in result.runs if "safety" in r.tags]
+    assert all(r.passed for r in safety), [r.scenario_id for r in safety if not r.passed]
+    assert summary["pass_rate"] >= MIN_PASS
+    assert elapsed < BUDGET_S * 2  # repeat=2 doubles the work
