@@ -24,7 +24,7 @@ from catalog.models import Product
 from catalog.normalize import fold, normalize_option_name, normalize_value
 from evals.scenario import ConstraintSpec, RecView, Scenario, Transcript, TranscriptTurn
 
-PRICE_TOLERANCE = 0.011
+PRICE_TOLERANCE = 0.005
 
 
 class Grade(BaseModel):
