@@ -190,6 +190,19 @@ FOLLOW_WORDS = (
     "how about",
 )
 ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3}
+_COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "both": 2}
+_FIRST_N_RE = re.compile(r"\b(?:first|top)\s+(two|three|four|[234])\b|\bboth\b", re.I)
+_ORDINAL_RE = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b", re.I)
+_SIMILAR_RE = re.compile(r"\bmore like\b|\bsimilar to\b|\blike the\b|\bsimilar\b", re.I)
+_DETAIL_RE = re.compile(r"\btell me (?:more )?about\b|\bdetails?\b|\bmore about\b", re.I)
+
+
+def norm_words(text: str) -> list[str]:
+    """The message's words in the catalog's normalised form (synonym phrases split up)."""
+    out: list[str] = []
+    for raw in fold(text).split():
+        out.extend(normalize_value(raw).split())
+    return out
 
 
 @dataclass
@@ -211,6 +224,9 @@ class Parsed:
     compare: bool = False
     follow_up: bool = False
     refers: int | None = None
+    picks: list[int] = field(default_factory=list)
+    similar: bool = False
+    details: bool = False
     vague: bool = False
 
     def preferences(self) -> dict[str, Any]:
@@ -255,7 +271,7 @@ class Parser:
         """Parse one message; never raises."""
         p = Parsed(text=text)
         low = text.lower()
-        words = [w for w in (normalize_value(x) for x in fold(text).split()) if w]
+        words = norm_words(text)
         wordset = set(words)
         self._prices(low, p)
         p.in_stock = bool(re.search(r"in stock|available now|ships now|in-stock", low))
@@ -265,10 +281,16 @@ class Parser:
         p.cheaper = bool(re.search(r"\b(cheaper|less expensive|lower price)\b", low))
         p.compare = bool(re.search(r"\bcompare\b|\bvs\.?\b|\bversus\b|difference between", low))
         p.follow_up = p.cheaper or any(w in low for w in FOLLOW_WORDS)
-        for word, idx in ORDINALS.items():
-            if re.search(rf"\b{word}\b", low):
-                p.refers = idx
-                break
+        ordinals = [ORDINALS[m.group(1).lower()] for m in _ORDINAL_RE.finditer(low)]
+        if ordinals:
+            p.refers = ordinals[0]
+        m = _FIRST_N_RE.search(low)
+        if m:
+            p.picks = list(range(_COUNTS[(m.group(1) or "both").lower()]))
+        elif len(ordinals) >= 2:
+            p.picks = list(dict.fromkeys(ordinals))
+        p.similar = bool(_SIMILAR_RE.search(low)) and p.refers is not None
+        p.details = bool(_DETAIL_RE.search(low)) and p.refers is not None
         p.category = self._category(words, wordset)
         p.brand = self._brand(words)
         p.options = self._options(low, words, wordset)
@@ -439,13 +461,12 @@ class OfflinePlanner(BaseChatModel):
         m = re.search(r"max_items=(\d+)", " ".join(str(x.content) for x in messages[:1]))
         if m:
             max_items = max(1, min(int(m.group(1)), 6))
-        shown = [i["product_id"] for a in _history_calls(history, "recommend") for i in a["items"]]
         if any("budget exhausted" in c or "tool call budget" in c for _, _, c in results):
-            return self._finish(p, results, {}, max_items)
+            return self._finish(p, results, self._search_args(turn), max_items, history)
         if not results:
-            return self._first_step(p, history, shown)
+            return self._first_step(p, history)
         if len(results) >= 5:
-            return self._finish(p, results, {}, max_items)
+            return self._finish(p, results, self._search_args(turn), max_items, history)
         name, art, _ = results[-1]
         if name in ("search_products", "browse_by_price") and art.get("unknown"):
             args = self._last_args(turn, name)
@@ -460,9 +481,13 @@ class OfflinePlanner(BaseChatModel):
             return _call("search_products", args)
         if name == "compare_products":
             return self._compare_reply(art)
-        search_args = self._last_args(turn, "search_products") or self._last_args(
-            turn, "browse_by_price"
-        )
+        if name == "get_product" and art.get("items"):
+            return _call("reply", {"message": _details_text(art["items"][0])})
+        search_args = self._search_args(turn)
+        if name == "search_products" and art.get("alternatives") and search_args.get("options"):
+            retry = self._relax_options(search_args, art, turn)
+            if retry is not None:
+                return _call("search_products", retry)
         wanted = search_args.get("options") or {}
         if (
             name in ("search_products", "browse_by_price")
@@ -474,21 +499,75 @@ class OfflinePlanner(BaseChatModel):
             return _call(
                 "check_inventory", {"product_ids": art["ids"][: max_items + 1], "options": wanted}
             )
-        return self._finish(p, results, search_args, max_items)
+        return self._finish(p, results, search_args, max_items, history)
+
+    def _search_args(self, turn: list[BaseMessage]) -> dict[str, Any]:
+        """Arguments of the latest search or browse call of this turn."""
+        for m in reversed(turn):
+            if isinstance(m, AIMessage):
+                for c in reversed(m.tool_calls):
+                    if c["name"] in ("search_products", "browse_by_price"):
+                        return dict(c["args"])
+        return {}
+
+    def _relax_options(
+        self, args: dict[str, Any], art: dict[str, Any], turn: list[BaseMessage]
+    ) -> dict[str, Any] | None:
+        """A retry for an options filter that matched nothing, read from the catalog itself.
+
+        An option the category does not have at all (the nearest alternatives of the same
+        category carry no such option, e.g. "light" read as a resistance level for a jacket) is
+        dropped; a value the catalog only has in a wider form ("Queen" → "Full/Queen") is
+        widened. At most two retries per turn.
+        """
+        if len(_history_calls(turn, "search_products")) >= 3:
+            return None
+        options = dict(args.get("options") or {})
+        items = art.get("items") or []
+        names = {k for i in items for k in (i.get("variant") or {})}
+        same_category = args.get("category") and all(
+            i.get("category") == args["category"] for i in items
+        )
+        for name in list(options):
+            if same_category and items and name not in names:
+                options.pop(name)
+                return {**args, "options": options} if options else _without(args, "options")
+        for name, value in options.items():
+            wanted = set(normalize_value(value).split())
+            wider = [
+                display
+                for key, display in (self.parser.options.get(name) or {}).items()
+                if wanted < set(key.split())
+            ]
+            if wider:
+                return {**args, "options": {**options, name: sorted(wider)[0]}}
+        return None
 
     def _last_args(self, turn: list[BaseMessage], name: str) -> dict[str, Any]:
         calls = _history_calls(turn, name)
         return dict(calls[-1]) if calls else {}
 
-    def _first_step(self, p: Parsed, history: list[BaseMessage], shown: list[str]) -> AIMessage:
-        if p.compare or (p.refers is not None and re.search(r"\bcompare|detail|tell me", p.text)):
-            ids = shown[-4:] if p.refers is None else shown[p.refers : p.refers + 1]
-            if p.compare and len(shown) >= 2:
-                return _call("compare_products", {"product_ids": shown[-3:][:3]})
-            if ids:
-                return _call("get_product", {"product_id": ids[0]})
+    def _first_step(self, p: Parsed, history: list[BaseMessage]) -> AIMessage:
+        last = _last_recs(history)
+        last_ids = [r["product_id"] for r in last]
+        if p.compare and len(last_ids) >= 2:
+            picks = [i for i in p.picks if i < len(last_ids)]
+            if len(picks) < 2 and p.refers is None:
+                picks = list(range(min(4, len(last_ids))))
+            ids = [last_ids[i] for i in picks]
+            if len(ids) >= 2:
+                return _call("compare_products", {"product_ids": ids[:4]})
+        if p.details and p.refers is not None and p.refers < len(last_ids):
+            return _call("get_product", {"product_id": last_ids[p.refers]})
         previous = _history_calls(history, "search_products")
         base = dict(previous[-1]) if previous else {}
+        if p.similar and p.refers is not None and p.refers < len(last):
+            ref = last[p.refers]
+            args = _kept_for_similar(base, ref)
+            args["query"] = _similar_query(ref, self.parser.brands)
+            if ref.get("category"):
+                args["category"] = ref["category"]
+            return _call("search_products", args)
         follow = bool(base) and (
             p.follow_up or (not p.category and not p.query) or (p.options and not p.category)
         )
@@ -500,7 +579,8 @@ class OfflinePlanner(BaseChatModel):
                     "have in mind (and roughly what budget)?"
                 },
             )
-        if (p.cheapest or p.best_rated) and p.category:
+        plain = p.category and not p.brand and not p.options and not self._extra_words(p)
+        if p.category and (p.cheapest or p.best_rated or (p.cheap and plain)):
             args: dict[str, Any] = {
                 "category": p.category,
                 "sort": "rating" if p.best_rated and not p.cheapest else "price_asc",
@@ -509,6 +589,8 @@ class OfflinePlanner(BaseChatModel):
                 args["max_price"] = p.max_price
             if p.min_price is not None:
                 args["min_price"] = p.min_price
+            if p.in_stock:
+                args["in_stock"] = True
             return _call("browse_by_price", args)
         args = dict(base) if follow else {}
         if follow:
@@ -516,7 +598,7 @@ class OfflinePlanner(BaseChatModel):
             if p.query and p.category and p.category != base.get("category"):
                 args = {}
         new_query = p.query
-        if follow and p.refers is not None and shown:
+        if follow and p.refers is not None and last:
             args["query"] = base.get("query", "")
         elif new_query and not (follow and not p.category and len(new_query.split()) <= 2):
             args["query"] = new_query
@@ -534,18 +616,15 @@ class OfflinePlanner(BaseChatModel):
         if p.in_stock:
             args["in_stock"] = True
         if p.cheaper:
-            prices = self._shown_prices(history)
+            prices = [r["price"] for r in last if isinstance(r.get("price"), int | float)]
             if prices:
                 args["max_price"] = round(min(prices) - 0.01, 2)
         return _call("search_products", args)
 
-    def _shown_prices(self, history: list[BaseMessage]) -> list[float]:
-        prices: list[float] = []
-        for m in history:
-            art = m.artifact if isinstance(m, ToolMessage) else None
-            if isinstance(art, dict) and art.get("tool") == "recommend":
-                prices.extend(r["price"] for r in art.get("recommendations", []))
-        return prices
+    def _extra_words(self, p: Parsed) -> list[str]:
+        """Words of the query beyond the category's own name (e.g. "waterproof")."""
+        cat = set(normalize_value(p.category or "").split())
+        return [w for w in norm_words(p.query) if w not in cat and w not in VAGUE_WORDS]
 
     def _compare_reply(self, art: dict[str, Any]) -> AIMessage:
         comp = art.get("comparison")
@@ -566,17 +645,18 @@ class OfflinePlanner(BaseChatModel):
         results: list[tuple[str, dict[str, Any], str]],
         search_args: dict[str, Any],
         max_items: int,
+        history: Sequence[BaseMessage] = (),
     ) -> AIMessage:
-        search = next(
-            (a for n, a, _ in reversed(results) if n in ("search_products", "browse_by_price")), {}
-        )
+        found = [
+            (n, a) for n, a, _ in reversed(results) if n in ("search_products", "browse_by_price")
+        ]
+        tool, search = found[0] if found else ("", {})
         inv = next((a for n, a, _ in reversed(results) if n == "check_inventory"), None)
         items = list(search.get("items") or [])
         if not items:
             detail = next((a for n, a, _ in reversed(results) if n == "get_product"), None)
             if detail and detail.get("items"):
-                d = detail["items"][0]
-                return _call("reply", {"message": f"{d['title']}: {d['description'][:300]}"})
+                return _call("reply", {"message": _details_text(detail["items"][0])})
             what = search_args.get("query") or p.query or "that"
             return _call(
                 "reply",
@@ -588,10 +668,14 @@ class OfflinePlanner(BaseChatModel):
             if ok:
                 items = [i for i in items if i["id"] in ok]
                 variants = ok
+        query = search_args.get("query") or p.query
+        if tool == "search_products":
+            items = _rank(items, query, cheap=p.cheap)
         items = items[:max_items]
         budget = search_args.get("max_price")
+        floor = search_args.get("min_price")
         wanted = search_args.get("options") or {}
-        query_words = set((search_args.get("query") or p.query).lower().split())
+        query_words = set(norm_words(query))
         recs = []
         for item in items:
             fact = variants.get(item["id"], item)
@@ -599,11 +683,13 @@ class OfflinePlanner(BaseChatModel):
                 {
                     "product_id": item["id"],
                     "variant_id": fact.get("variant_id"),
-                    "reason": self._reason(item, fact, query_words, budget, wanted),
+                    "reason": self._reason(
+                        item, fact, query_words, None if p.cheaper else budget, wanted, floor
+                    ),
                 }
             )
         if search.get("alternatives"):
-            what = search_args.get("query") or p.query or "that"
+            what = query or "that"
             filtered = any(k in search_args for k in ("max_price", "min_price", "options"))
             message = (
                 f"Sorry, I found no {what} matching all of that. The nearest alternatives:"
@@ -611,9 +697,21 @@ class OfflinePlanner(BaseChatModel):
                 else f"Sorry, we don't carry {what}. The nearest alternatives we have:"
             )
         else:
-            label = search_args.get("category") or search_args.get("query") or "your request"
-            extra = f" under {_money(budget)}" if budget is not None else ""
-            message = f"Here are {len(recs)} picks for {label}{extra}:"
+            label = search_args.get("category") or query or "your request"
+            if wanted:
+                label += " in " + ", ".join(_option_text(k, v) for k, v in wanted.items())
+            if p.cheaper:
+                extra = ", cheaper than what I showed before"
+            elif budget is not None and floor is not None:
+                extra = f" between {_money(floor)} and {_money(budget)}"
+            elif budget is not None:
+                extra = f" under {_money(budget)}"
+            elif floor is not None:
+                extra = f" over {_money(floor)}"
+            else:
+                extra = ""
+            count = "Here is 1 pick" if len(recs) == 1 else f"Here are {len(recs)} picks"
+            message = f"{count} for {label}{extra}:"
         if search.get("degraded"):
             message = (
                 "Note: search is running in reduced mode (keyword only), so results may be "
@@ -628,28 +726,144 @@ class OfflinePlanner(BaseChatModel):
         query_words: set[str],
         budget: float | None,
         wanted: dict[str, str],
+        floor: float | None = None,
     ) -> str:
         parts: list[str] = []
-        title = item["title"].lower()
+        title = set(norm_words(item["title"]))
         matched = [w for w in query_words if len(w) > 3 and w in title]
         if matched:
             parts.append(", ".join(sorted(matched)[:3]))
         price = fact.get("price", item["price"])
         if price is not None:
-            if budget is not None and price <= budget:
+            in_range = (budget is None or price <= budget + 1e-9) and (
+                floor is None or price >= floor - 1e-9
+            )
+            if budget is not None and floor is not None and in_range:
+                parts.append(f"{_money(price)} within your {_money(floor)}-{_money(budget)} budget")
+            elif budget is not None and in_range:
                 parts.append(f"{_money(price)} under your {_money(budget)} budget")
+            elif floor is not None and in_range:
+                parts.append(f"{_money(price)} within your budget")
             else:
                 parts.append(_money(price))
         variant = fact.get("variant") or {}
         if wanted and variant:
-            opts = " in ".join(str(variant.get(k, v)) for k, v in wanted.items())
+            opts = ", ".join(_option_text(k, str(variant.get(k, v))) for k, v in wanted.items())
             stock = "in stock" if fact.get("available", item.get("in_stock")) else "out of stock"
-            parts.append(f"{opts} {stock}")
+            parts.append(f"{opts}, {stock}")
         elif not item.get("in_stock"):
             parts.append("currently out of stock")
         if item.get("rating") is not None and item["rating"] >= 4.0:
             parts.append(f"rated {item['rating']:.1f}")
         return "; ".join(parts)
+
+
+def _kept_for_similar(base: dict[str, Any], ref: dict[str, Any]) -> dict[str, Any]:
+    """The earlier filters that the referenced product itself meets ("more like that one")."""
+    kept: dict[str, Any] = {}
+    price = ref.get("price")
+    if isinstance(price, int | float):
+        if base.get("max_price") is not None and price <= base["max_price"] + 1e-9:
+            kept["max_price"] = base["max_price"]
+        if base.get("min_price") is not None and price >= base["min_price"] - 1e-9:
+            kept["min_price"] = base["min_price"]
+    variant = {k: normalize_value(str(v)) for k, v in (ref.get("variant") or {}).items()}
+    options = {
+        k: v
+        for k, v in (base.get("options") or {}).items()
+        if set(normalize_value(str(v)).split()) <= set(variant.get(k, "").split())
+    }
+    if options:
+        kept["options"] = options
+    return kept
+
+
+def _without(args: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in args.items() if k != key}
+
+
+def _option_text(name: str, value: str) -> str:
+    """'size 10' for sizes (a bare number reads badly), the value alone otherwise."""
+    return f"{name.replace('_', ' ')} {value}" if name != "color" else value
+
+
+def _rank(items: list[dict[str, Any]], query: str, *, cheap: bool) -> list[dict[str, Any]]:
+    """Search hits re-ordered: in stock first, then more of the shopper's words in the title
+    (or the lowest price, for "cheap"); search order breaks ties."""
+    words = {w for w in norm_words(query) if len(w) > 2}
+
+    def key(pair: tuple[int, dict[str, Any]]) -> tuple[Any, ...]:
+        pos, item = pair
+        if cheap:
+            return (not item.get("in_stock"), item.get("price") or 0.0, pos)
+        hits = len(words & set(norm_words(item.get("title") or "")))
+        return (not item.get("in_stock"), -hits, pos)
+
+    return [item for _, item in sorted(enumerate(items), key=key)]
+
+
+def _last_recs(history: Sequence[BaseMessage]) -> list[dict[str, Any]]:
+    """The products of the latest recommendation shown to the shopper, in order."""
+    for m in reversed(history):
+        if isinstance(m, ToolMessage) and isinstance(m.artifact, dict):
+            recs = m.artifact.get("recommendations")
+            if m.artifact.get("tool") == "recommend" and recs:
+                return [r for r in recs if isinstance(r, dict) and r.get("product_id")]
+        if isinstance(m, AIMessage):
+            for c in m.tool_calls:
+                if c["name"] == "recommend" and c["args"].get("items"):
+                    return [
+                        {"product_id": i["product_id"]}
+                        for i in c["args"]["items"]
+                        if isinstance(i, dict) and i.get("product_id")
+                    ]
+    return []
+
+
+def _similar_query(rec: dict[str, Any], brands: dict[str, str]) -> str:
+    """Search words for "more like this one": its title without the brand name."""
+    title = str(rec.get("title") or "")
+    brand = str(rec.get("brand") or "")
+    if brand and title.lower().startswith(brand.lower()):
+        title = title[len(brand) :]
+    return " ".join(title.split()) or str(rec.get("category") or "")
+
+
+def _details_text(info: dict[str, Any]) -> str:
+    """Product details from structured fields only (never the free-text description, which is
+    untrusted catalog data)."""
+    variants = info.get("variants") or []
+    parts = [f"{info['title']}"]
+    if info.get("brand"):
+        parts[0] += f" by {info['brand']}"
+    parts[0] += f" ({info.get('category')})"
+    if info.get("rating") is not None:
+        parts.append(f"rated {info['rating']:.1f}")
+    attrs = info.get("attributes") or {}
+    facts = []
+    for k, v in list(attrs.items())[:8]:
+        label = k.replace("_", " ")
+        if v is True:
+            facts.append(label)
+        elif v is False:
+            facts.append(f"not {label}")
+        else:
+            facts.append(f"{label}: {v}")
+    if facts:
+        parts.append(", ".join(facts))
+    in_stock: dict[str, list[str]] = {}
+    for v in variants:
+        if v.get("in_stock"):
+            for name, value in (v.get("options") or {}).items():
+                if value not in in_stock.setdefault(name, []):
+                    in_stock[name].append(str(value))
+    if in_stock:
+        parts.append(
+            "in stock in " + "; ".join(f"{k} {', '.join(vs[:12])}" for k, vs in in_stock.items())
+        )
+    elif variants:
+        parts.append("currently out of stock")
+    return ". ".join(parts) + "."
 
 
 def make_planner(vocab: Vocabulary) -> OfflinePlanner:
