@@ -1,0 +1,393 @@
+"""The offline planner through the whole graph on the bundled demo catalog.
+
+Each request asserts the tool calls the planner made and checks every recommendation against
+SQL with `catalog.constraints` directly (not agent code): a recommended product must qualify
+through one variant that meets the stated price, options and stock together.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from agent.assistant import build_assistant
+from agent.planner import _details_text
+from agent.settings import Settings
+from catalog.constraints import Constraints, resolve, variant_fits
+from catalog.models import Product
+from tools.get_product import product_details
+
+
+@pytest.fixture
+async def assistant(tmp_path, demo_catalog):  # type: ignore[no-untyped-def]
+    a = build_assistant(Settings(SHOP_DATA_DIR=str(tmp_path)), demo_catalog)
+    assert a.model_name == "offline"
+    yield a
+    await a.aclose()
+
+
+def calls(result: Any, name: str) -> list[dict[str, Any]]:
+    return [c.args for c in result.tool_calls if c.name == name]
+
+
+def check_recs(
+    catalog: Any,
+    recs: list[Any],
+    *,
+    category: str | None = None,
+    brand: str | None = None,
+    max_price: float | None = None,
+    min_price: float | None = None,
+    options: dict[str, str] | None = None,
+    in_stock: bool = False,
+) -> list[Product]:
+    """Every recommendation qualifies through its own rendered variant (SQL facts)."""
+    rc = resolve(
+        Constraints(
+            max_price=max_price, min_price=min_price, options=options or {}, in_stock=in_stock
+        ),
+        catalog.searcher.vocabulary,
+    )
+    products = []
+    with catalog.store.session() as s:
+        for rec in recs:
+            product = s.get(Product, rec.product_id)
+            assert product is not None, rec.product_id
+            variant = next(v for v in product.variants if v.id == rec.variant_id)
+            assert float(variant.price) == rec.price
+            assert variant_fits(variant, rc), (rec.product_id, rec.variant_id, rec.price)
+            if category:
+                assert product.category == category
+            if brand:
+                assert product.brand == brand
+            s.expunge(product)
+            products.append(product)
+    return products
+
+
+# (request, first tool, expected args of that call, constraints every pick must meet)
+SINGLE = [
+    (
+        "headphones under $50",
+        "search_products",
+        {"category": "Headphones", "max_price": 50},
+        {"category": "Headphones", "max_price": 50},
+    ),
+    (
+        "laptops between 1000 and 1500",
+        "search_products",
+        {"category": "Laptops", "min_price": 1000, "max_price": 1500},
+        {"category": "Laptops", "min_price": 1000, "max_price": 1500},
+    ),
+    (
+        "yoga mat under 40 dollars",
+        "search_products",
+        {"category": "Yoga Mats", "max_price": 40},
+        {"category": "Yoga Mats", "max_price": 40},
+    ),
+    (
+        "Bluetooth speakers over $100",
+        "search_products",
+        {"category": "Bluetooth Speakers", "min_price": 100},
+        {"category": "Bluetooth Speakers", "min_price": 100},
+    ),
+    (
+        "cotton t-shirts under $30",
+        "search_products",
+        {"category": "T-Shirts", "max_price": 30},
+        {"category": "T-Shirts", "max_price": 30},
+    ),
+    (
+        "black sneakers size 9",
+        "search_products",
+        {"category": "Sneakers", "options": {"size": "9", "color": "Black"}},
+        {"category": "Sneakers", "options": {"size": "9", "color": "Black"}, "in_stock": True},
+    ),
+    (
+        "size 10 trail running shoes in black under $120",
+        "search_products",
+        {
+            "category": "Trail Running Shoes",
+            "max_price": 120,
+            "options": {"size": "10", "color": "Black"},
+        },
+        {
+            "category": "Trail Running Shoes",
+            "max_price": 120,
+            "options": {"size": "10", "color": "Black"},
+            "in_stock": True,
+        },
+    ),
+    (
+        "jeans 32x32",
+        "search_products",
+        {"category": "Jeans", "options": {"size": "32x32"}},
+        {"category": "Jeans", "options": {"size": "32x32"}, "in_stock": True},
+    ),
+    (
+        "a navy winter coat size L",
+        "search_products",
+        {"category": "Winter Coats", "options": {"size": "L", "color": "Navy"}},
+        {"category": "Winter Coats", "options": {"size": "L", "color": "Navy"}, "in_stock": True},
+    ),
+    (
+        "Fernwood leggings",
+        "search_products",
+        {"category": "Leggings", "brand": "Fernwood"},
+        {"category": "Leggings", "brand": "Fernwood"},
+    ),
+    (
+        "Kestrel Audio earbuds under $100",
+        "search_products",
+        {"category": "Earbuds", "brand": "Kestrel Audio", "max_price": 100},
+        {"category": "Earbuds", "brand": "Kestrel Audio", "max_price": 100},
+    ),
+    (
+        "noise cancelling headphones in stock",
+        "search_products",
+        {"category": "Headphones", "in_stock": True},
+        {"category": "Headphones", "in_stock": True},
+    ),
+    (
+        "tents under $300 in stock",
+        "search_products",
+        {"category": "Tents", "max_price": 300, "in_stock": True},
+        {"category": "Tents", "max_price": 300, "in_stock": True},
+    ),
+    ("chef's knife", "search_products", {"category": "Chef's Knives"}, {}),
+    ("phone charger", "search_products", {"category": "Phone Chargers"}, {}),
+    ("merino wool socks", "search_products", {"category": "Socks"}, {"category": "Socks"}),
+    ("leather sneakers", "search_products", {"category": "Sneakers"}, {"category": "Sneakers"}),
+    (
+        "the cheapest laptops",
+        "browse_by_price",
+        {"category": "Laptops", "sort": "price_asc"},
+        {"category": "Laptops"},
+    ),
+    (
+        "best rated coffee makers",
+        "browse_by_price",
+        {"category": "Coffee Makers", "sort": "rating"},
+        {"category": "Coffee Makers"},
+    ),
+    (
+        "the cheapest winter coat in stock",
+        "browse_by_price",
+        {"category": "Winter Coats", "sort": "price_asc", "in_stock": True},
+        {"category": "Winter Coats", "in_stock": True},
+    ),
+    (
+        "a cheap frying pan",
+        "browse_by_price",
+        {"category": "Frying Pans", "sort": "price_asc"},
+        {"category": "Frying Pans"},
+    ),
+    (
+        "cheap backpacks",
+        "browse_by_price",
+        {"category": "Backpacks", "sort": "price_asc"},
+        {"category": "Backpacks"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "tool", "args", "must"), SINGLE, ids=[c[0] for c in SINGLE])
+async def test_single_turn_requests(assistant, demo_catalog, text, tool, args, must) -> None:
+    r = await assistant.arun(text, thread_id="t")
+    assert r.tool_calls[0].name == tool, [c.name for c in r.tool_calls]
+    first = r.tool_calls[0].args
+    for key, value in args.items():
+        assert first.get(key) == value, (key, first)
+    assert r.tool_calls[-1].name == "recommend"
+    assert 2 <= len(r.recommendations) <= 4, r.reply
+    assert not r.clarifying_question
+    products = check_recs(demo_catalog, r.recommendations, **must)
+    if "options" in must:  # checked in the shopper's options before recommending
+        assert calls(r, "check_inventory")
+        for rec in r.recommendations:
+            assert "in stock" in rec.reason
+    if "max_price" in must:
+        assert all("budget" in rec.reason for rec in r.recommendations)
+    if tool == "browse_by_price" and args["sort"] == "price_asc":
+        prices = [rec.price for rec in r.recommendations]
+        assert prices == sorted(prices)
+        with demo_catalog.store.session() as s:
+            cheapest = sorted(
+                min(float(v.price) for v in p.variants if v.in_stock)
+                for p in s.query(Product).filter(Product.category == must["category"])
+                if any(v.in_stock for v in p.variants)
+            )
+        assert max(prices) <= cheapest[len(prices) - 1] + 1e-9
+    if args.get("sort") == "rating":
+        ratings = [rec.rating or 0 for rec in r.recommendations]
+        assert ratings == sorted(ratings, reverse=True)
+    if text == "merino wool socks":
+        assert all("merino" in p.title.lower() for p in products)
+    if text == "leather sneakers":
+        assert all("leather" in p.title.lower() for p in products)
+
+
+async def test_quality_bar_waterproof_boots(assistant, demo_catalog) -> None:
+    r = await assistant.arun("I need waterproof hiking boots under $150, size 10", thread_id="q")
+    search = calls(r, "search_products")[0]
+    assert search["category"] == "Hiking Boots"
+    assert search["max_price"] == 150
+    assert search["options"] == {"size": "10"}
+    assert calls(r, "check_inventory")[0]["options"] == {"size": "10"}
+    assert 2 <= len(r.recommendations) <= 4
+    products = check_recs(
+        demo_catalog,
+        r.recommendations,
+        category="Hiking Boots",
+        max_price=150,
+        options={"size": "10"},
+        in_stock=True,
+    )
+    for product, rec in zip(products, r.recommendations, strict=True):
+        assert product.attributes.get("waterproof") is True
+        assert rec.variant["size"] == "10" and rec.in_stock and rec.price <= 150
+        assert "$150.00 budget" in rec.reason and "size 10" in rec.reason
+        assert "waterproof" in rec.reason
+    assert "$150" in r.reply
+
+
+async def test_vague_gift_asks_one_short_question(assistant) -> None:
+    r = await assistant.arun("I need a gift", thread_id="g")
+    assert r.clarifying_question
+    assert [c.name for c in r.tool_calls] == ["ask_clarifying_question"]
+    assert r.reply.count("?") == 1 and len(r.reply) < 160
+    assert not r.recommendations
+
+
+async def test_not_carried_is_honest(assistant, demo_catalog) -> None:
+    r = await assistant.arun("do you sell car tires?", thread_id="n")
+    assert calls(r, "search_products")[0]["query"] == "car tires"
+    assert "don't carry car tires" in r.reply
+    assert len(r.recommendations) <= 4
+    check_recs(demo_catalog, r.recommendations, in_stock=True)  # alternatives are real, in stock
+
+
+async def test_option_widened_from_catalog_values(assistant, demo_catalog) -> None:
+    r = await assistant.arun("a queen duvet", thread_id="d")
+    searches = calls(r, "search_products")
+    assert searches[0]["options"] == {"size": "Queen"}
+    assert searches[-1]["options"] == {"size": "Full/Queen"}  # the catalog's own value
+    assert len(r.recommendations) >= 2
+    check_recs(
+        demo_catalog,
+        r.recommendations,
+        category="Duvets",
+        options={"size": "Full/Queen"},
+        in_stock=True,
+    )
+
+
+async def test_unavailable_combination_is_honest(assistant, demo_catalog) -> None:
+    r = await assistant.arun("a gray winter coat size L", thread_id="w")
+    assert calls(r, "search_products")[0]["options"] == {"size": "L", "color": "Gray"}
+    assert r.reply.startswith("Sorry, I found no winter coat matching all of that")
+    assert "budget" not in " ".join(x.reason for x in r.recommendations)
+    check_recs(demo_catalog, r.recommendations, category="Winter Coats", in_stock=True)
+
+
+async def test_option_the_category_lacks_is_dropped(assistant, demo_catalog) -> None:
+    r = await assistant.arun("a light rain jacket", thread_id="l")
+    searches = calls(r, "search_products")
+    assert len(searches) == 2 and "options" not in searches[-1]
+    assert "Sorry" not in r.reply and len(r.recommendations) >= 2
+    check_recs(demo_catalog, r.recommendations, category="Rain Jackets")
+
+
+async def test_follow_ups_over_several_turns(assistant, demo_catalog) -> None:
+    t = "follow"
+    r1 = await assistant.arun("rain jackets under $200", thread_id=t)
+    check_recs(demo_catalog, r1.recommendations, category="Rain Jackets", max_price=200)
+    shown = {x.product_id for x in r1.recommendations}
+
+    r2 = await assistant.arun("in black", thread_id=t)
+    args = calls(r2, "search_products")[0]
+    assert args["category"] == "Rain Jackets" and args["max_price"] == 200
+    assert args["options"] == {"color": "Black"}
+    check_recs(
+        demo_catalog,
+        r2.recommendations,
+        category="Rain Jackets",
+        max_price=200,
+        options={"color": "Black"},
+        in_stock=True,
+    )
+    assert len(r2.recommendations) >= 2
+
+    r3 = await assistant.arun("show me different ones", thread_id=t)
+    ids3 = {x.product_id for x in r3.recommendations}
+    assert r3.recommendations and not ids3 & (shown | {x.product_id for x in r2.recommendations})
+    check_recs(
+        demo_catalog,
+        r3.recommendations,
+        category="Rain Jackets",
+        max_price=200,
+        options={"color": "Black"},
+        in_stock=True,
+    )
+    shown |= {x.product_id for x in r2.recommendations} | ids3
+
+    r4 = await assistant.arun("something cheaper", thread_id=t)
+    cap = calls(r4, "search_products")[0]["max_price"]
+    assert cap < min(x.price for x in r3.recommendations)
+    assert r4.recommendations and not {x.product_id for x in r4.recommendations} & shown
+    check_recs(
+        demo_catalog,
+        r4.recommendations,
+        category="Rain Jackets",
+        max_price=cap,
+        options={"color": "Black"},
+        in_stock=True,
+    )
+    assert "[see listed price]" not in r4.reply
+
+    r5 = await assistant.arun("compare the first two", thread_id=t)
+    first_two = [x.product_id for x in r4.recommendations[:2]]
+    assert calls(r5, "compare_products") == [{"product_ids": first_two}]
+    assert r5.comparison is not None and r5.comparison.product_ids == first_two
+    assert not r5.recommendations
+
+
+async def test_more_like_and_details(assistant, demo_catalog) -> None:
+    t = "similar"
+    r1 = await assistant.arun("bluetooth speakers", thread_id=t)
+    assert len(r1.recommendations) >= 2
+    second = r1.recommendations[1]
+    r2 = await assistant.arun("more like the second one", thread_id=t)
+    args = calls(r2, "search_products")[0]
+    assert args["category"] == second.category
+    assert set(args["query"].lower().split()) & set(second.title.lower().split())
+    assert r2.recommendations
+    assert not {x.product_id for x in r2.recommendations} & {
+        x.product_id for x in r1.recommendations
+    }
+    check_recs(demo_catalog, r2.recommendations, category=second.category)
+
+    r3 = await assistant.arun("tell me more about the first one", thread_id=t)
+    assert calls(r3, "get_product") == [{"product_id": r2.recommendations[0].product_id}]
+    assert r3.reply.startswith(r2.recommendations[0].title)
+    assert "[see listed price]" not in r3.reply
+
+
+async def test_compare_by_ordinals(assistant) -> None:
+    r1 = await assistant.arun("tents", thread_id="c")
+    ids = [x.product_id for x in r1.recommendations]
+    assert len(ids) >= 3
+    r2 = await assistant.arun("compare the first and third", thread_id="c")
+    assert calls(r2, "compare_products") == [{"product_ids": [ids[0], ids[2]]}]
+    r3 = await assistant.arun("compare them", thread_id="c")
+    assert calls(r3, "compare_products") == [{"product_ids": ids[:4]}]
+
+
+def test_details_never_echo_description_injection(demo_catalog) -> None:
+    for pid in ("ELE-00370", "OUT-00216"):
+        _, art = product_details(demo_catalog, pid)
+        text = _details_text(art["items"][0])
+        low = text.lower()
+        assert "ignore previous" not in low and "free" not in low and "system:" not in low
+        assert art["items"][0]["title"] in text
