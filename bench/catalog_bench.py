@@ -195,7 +195,7 @@ def ingest_throughput(n: int) -> dict[str, Any]:
 
 def child(args: list[str]) -> dict[str, Any]:
     out = subprocess.run(
-        [sys.executable, __file__, *args], capture_output=True, text=True, check=True
+        [sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE, text=True, check=True
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -28,6 +28,8 @@ from catalog.store import CatalogStore
 
 Progress = Callable[[str, int, int], None]
 _ENCODE_CHUNK = 256
+_WRITE_CHUNK = 2000
+_INDEX_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -297,37 +299,38 @@ def ingest(
         return report
 
     with store.session() as session, session.begin():
-        if changed:
-            ids = [p.id for p in changed]
-            for start in range(0, len(ids), 500):
-                session.execute(delete(Product).where(Product.id.in_(ids[start : start + 500])))
+        # One transaction, written in chunks that are flushed and then forgotten by the
+        # session, so a 100k-product file does not hold a million ORM objects at once.
+        for start in range(0, len(changed), _WRITE_CHUNK):
+            chunk = changed[start : start + _WRITE_CHUNK]
+            ids = [p.id for p in chunk]
+            session.execute(delete(Product).where(Product.id.in_(ids)))
             store.delete_lexical(session, ids)
-            session.flush()
-            rows = [to_row(p, source, doc_hashes[p.id]) for p in changed]
+            rows = [to_row(p, source, doc_hashes[p.id]) for p in chunk]
             session.add_all(rows)
             session.flush()
             store.write_lexical(session, rows)
-        if deleted:
-            for start in range(0, len(deleted), 500):
-                session.execute(delete(Product).where(Product.id.in_(deleted[start : start + 500])))
-            store.delete_lexical(session, deleted)
+            session.expunge_all()
+        for start in range(0, len(deleted), _WRITE_CHUNK):
+            chunk_ids = deleted[start : start + _WRITE_CHUNK]
+            session.execute(delete(Product).where(Product.id.in_(chunk_ids)))
+            store.delete_lexical(session, chunk_ids)
         store.cache_vectors(session, encoder.model_name, fresh)
         report.version = store.bump_version(session)
-        if progress:
-            progress("index", 0, len(to_index))
         # Chroma is written last, inside the SQL transaction: if it fails, SQL rolls back and
         # the next run re-sends the same idempotent upserts.
-        if to_index:
+        for start in range(0, len(to_index), _INDEX_CHUNK):
+            chunk = to_index[start : start + _INDEX_CHUNK]
             index.upsert(
-                [p.id for p in to_index],
-                np.stack([vectors[doc_hashes[p.id]] for p in to_index]),
-                [docs[p.id] for p in to_index],
-                [chroma_metadata(p) for p in to_index],
+                [p.id for p in chunk],
+                np.stack([vectors[doc_hashes[p.id]] for p in chunk]),
+                [docs[p.id] for p in chunk],
+                [chroma_metadata(p) for p in chunk],
             )
+            if progress:
+                progress("index", start + len(chunk), len(to_index))
         if deleted:
             index.delete(deleted)
-        if progress:
-            progress("index", len(to_index), len(to_index))
     report.written = True
     return report
 

@@ -241,15 +241,24 @@ class CatalogStore:
         return found
 
     def cache_vectors(self, session: Session, model: str, vectors: dict[str, np.ndarray]) -> None:
-        """Store vectors in the cache inside the caller's transaction."""
-        for text_hash, vector in vectors.items():
-            session.merge(
-                EmbeddingCacheRow(
-                    model=model,
-                    text_hash=text_hash,
-                    vector=np.asarray(vector, dtype=np.float32).tobytes(),
-                )
-            )
+        """Add vectors to the cache inside the caller's transaction (existing keys are kept)."""
+        rows = [
+            {
+                "model": model,
+                "text_hash": text_hash,
+                "vector": np.asarray(vector, dtype=np.float32).tobytes(),
+            }
+            for text_hash, vector in vectors.items()
+        ]
+        if not rows:
+            return
+        if self.is_sqlite:
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        stmt = insert(EmbeddingCacheRow).on_conflict_do_nothing()
+        for start in range(0, len(rows), 5000):
+            session.execute(stmt, rows[start : start + 5000])
 
     def product_vectors(self, model: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """Vectors of products by id, read from the cache through each product's doc hash."""
