@@ -28,13 +28,14 @@ from catalog.constraints import (
     UnknownValue,
     Vocabulary,
     fitting_variants,
+    qualifies,
     qualifying_ids,
     resolve,
 )
 from catalog.embedding import Encoder
 from catalog.index import VectorIndex
 from catalog.models import Product
-from catalog.store import CatalogStore
+from catalog.store import CatalogStore, search_tokens
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ class Searcher:
             result.no_match = best < self.no_match_similarity
         elif query.strip() and result.degraded:
             result.no_match = not lexical
-        result.timings_ms = {
+        result.timings_ms |= {
             "lexical": round((t_lex - started) * 1000, 2),
             "dense": round((t_dense - t_lex) * 1000, 2),
             "total": round((time.perf_counter() - started) * 1000, 2),
@@ -259,26 +260,40 @@ class Searcher:
         return [(keys[i], float(scores[i])) for i in order]
 
     def _lexical(self, query: str, rc: Resolved, depth: int) -> list[str]:
-        """Best qualifying full-text matches, best first."""
-        parts = self.store.lexical_query(query)
-        if parts is None:
+        """Best qualifying full-text matches, best first.
+
+        Products matching every query word rank first; the any-word query only widens the
+        list when that gives fewer than `depth`. Qualification is a correlated condition per
+        match, so its cost follows the number of matches rather than the catalog size.
+        """
+        tokens = search_tokens(query)
+        if not tokens:
             return []
-        match, score = parts
         fts = table("product_fts", column("product_id"))
-        if self.store.is_sqlite:
-            where = text("product_fts MATCH :q").bindparams(q=match)
-            order = text(score)
-        else:
-            where = text("document @@ to_tsquery('english', :q)").bindparams(q=match)
-            order = text("ts_rank_cd(document, to_tsquery('english', :q)) DESC").bindparams(q=match)
-        stmt = (
-            select(fts.c.product_id)
-            .where(where, fts.c.product_id.in_(qualifying_ids(rc)))
-            .order_by(order)
-            .limit(depth)
-        )
-        with self.store.session() as session:
-            return list(session.scalars(stmt))
+        found: list[str] = []
+        for mode in ("and", "or") if len(tokens) > 1 else ("and",):
+            match = self.store.match_expression(tokens, mode)
+            if self.store.is_sqlite:
+                where = text("product_fts MATCH :q").bindparams(q=match)
+            else:
+                where = text("document @@ to_tsquery('english', :q)").bindparams(q=match)
+            stmt = (
+                select(fts.c.product_id)
+                .where(where, qualifies(fts.c.product_id, rc))
+                .order_by(
+                    text(self.store.lexical_ranking()).bindparams(q=match)
+                    if not self.store.is_sqlite
+                    else text(self.store.lexical_ranking())
+                )
+                .limit(depth + len(found))
+            )
+            with self.store.session() as session:
+                for pid in session.scalars(stmt):
+                    if pid not in found:
+                        found.append(pid)
+            if len(found) >= depth:
+                break
+        return found[:depth]
 
     def _browse(self, rc: Resolved, k: int) -> list[str]:
         """No query text: qualifying products, best rated first."""

@@ -191,18 +191,18 @@ class CatalogStore:
             marks = ", ".join(f":p{i}" for i in range(len(chunk)))
             session.execute(text(f"DELETE FROM product_fts WHERE product_id IN ({marks})"), params)
 
-    def lexical_query(self, query: str) -> tuple[str, str] | None:
-        """SQL expression pieces (match clause, score expression) for a free-text query.
-
-        Words are OR-ed: ranking, not the match, decides how many of them a product has.
-        """
-        tokens = search_tokens(query)
-        if not tokens:
-            return None
+    def match_expression(self, tokens: Sequence[str], mode: str) -> str:
+        """A full-text query over `tokens`: "and" needs every word, "or" any of them."""
         if self.is_sqlite:
-            match = " OR ".join(f'"{t}"' for t in tokens)
-            return match, "bm25(product_fts, 0.0, 10.0, 3.0, 5.0, 1.0)"
-        return " | ".join(tokens), ""
+            return f" {mode.upper()} ".join(f'"{t}"' for t in tokens)
+        return (" & " if mode == "and" else " | ").join(tokens)
+
+    def lexical_ranking(self) -> str:
+        """SQL ordering expression for full-text matches (best first)."""
+        if self.is_sqlite:
+            # Column weights: title counts most, then category, brand, then the body.
+            return "bm25(product_fts, 0.0, 10.0, 3.0, 5.0, 1.0)"
+        return "ts_rank_cd(document, to_tsquery('english', :q)) DESC"
 
     # -- catalog version -----------------------------------------------------------------
 
