@@ -6,13 +6,15 @@ import time
 
 
 class CircuitBreaker:
-    """Opens after `failures` consecutive failures; closes again after `cooldown_s`."""
+    """Opens after `failures` consecutive failures; after `cooldown_s` it lets calls through
+    again (half-open): the first failure then re-opens it at once, a success closes it."""
 
     def __init__(self, failures: int = 3, cooldown_s: float = 60.0) -> None:
         self.threshold = failures
         self.cooldown_s = cooldown_s
         self.count = 0
         self.opened_at: float | None = None
+        self.half_open = False
 
     def is_open(self) -> bool:
         """Whether turns should go to the fallback now."""
@@ -21,15 +23,18 @@ class CircuitBreaker:
         if time.monotonic() - self.opened_at >= self.cooldown_s:
             self.opened_at = None
             self.count = 0
+            self.half_open = True
             return False
         return True
 
     def failure(self) -> None:
         """Record a failed remote call."""
         self.count += 1
-        if self.count >= self.threshold:
+        if self.half_open or self.count >= self.threshold:
             self.opened_at = time.monotonic()
+            self.half_open = False
 
     def success(self) -> None:
         """Record a successful remote call."""
         self.count = 0
+        self.half_open = False

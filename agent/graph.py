@@ -31,6 +31,7 @@ from tools.toolkit import TERMINAL_TOOLS
 
 log = logging.getLogger("agent.graph")
 MAX_MODEL_CALLS_PER_TURN = 14
+INTERRUPTED = "no result: this call was interrupted before it finished."
 
 
 def _turn_messages(messages: list[BaseMessage]) -> list[BaseMessage]:
@@ -91,6 +92,7 @@ def build_graph(
         prompt = [system_prompt(state), *trim(messages, prompt_token_budget)]
         if turn.get("correction"):
             prompt.append(HumanMessage(turn.pop("correction")))
+        prompt = _well_formed(prompt)
         turn["prompt_tokens_est"] = turn.get("prompt_tokens_est", 0) + count_messages(prompt)
         use_fallback = bool(turn.get("fallback")) or (breaker is not None and breaker.is_open())
         runner = bound_fallback if use_fallback and bound_fallback is not None else bound
@@ -105,7 +107,7 @@ def build_graph(
         except Exception as exc:  # noqa: BLE001 - a chat never shows a stack trace
             problem = f"model error {type(exc).__name__}"
             log.warning("model call failed: %s", exc)
-            if runner is bound and breaker is not None:
+            if runner is bound and breaker is not None and _is_outage(exc):
                 breaker.failure()
         turn["model_ms"] = turn.get("model_ms", 0.0) + (time.perf_counter() - started) * 1000
         turn["model"] = name
@@ -361,6 +363,42 @@ def build_graph(
     graph.add_edge("collect", "agent")
     graph.add_conditional_edges("finalize", route_finalize, {"agent": "agent", END: END})
     return graph.compile(checkpointer=checkpointer)
+
+
+def _well_formed(messages: list[BaseMessage]) -> list[BaseMessage]:
+    """Answer every tool call and drop orphan tool messages: OpenAI refuses either with 400.
+
+    A turn cut short (the shopper left, a cancelled stream, a crash) can leave an AI message
+    whose tool calls were never answered in the checkpoint; trimming must never leave a tool
+    message without its call. Either would fail every later request of the thread.
+    """
+    out: list[BaseMessage] = []
+    pending: dict[str, str] = {}  # call id -> tool name, of the last AI message
+    for m in messages:
+        if isinstance(m, ToolMessage):
+            if m.tool_call_id in pending:
+                pending.pop(m.tool_call_id)
+                out.append(m)
+            else:
+                log.warning("dropped an orphan tool message %s", m.tool_call_id)
+            continue
+        out += [ToolMessage(INTERRUPTED, tool_call_id=i, name=n) for i, n in pending.items()]
+        pending = {}
+        out.append(m)
+        if isinstance(m, AIMessage):
+            pending = {str(c["id"]): c["name"] for c in m.tool_calls}
+    out += [ToolMessage(INTERRUPTED, tool_call_id=i, name=n) for i, n in pending.items()]
+    return out
+
+
+def _is_outage(exc: BaseException) -> bool:
+    """Whether a failed model call says the endpoint is down (not that this request was bad).
+
+    A 4xx other than 408/429 (e.g. one malformed conversation) must not open the breaker for
+    every shopper.
+    """
+    status = getattr(exc, "status_code", None)
+    return not (isinstance(status, int) and 400 <= status < 500 and status not in (408, 429))
 
 
 def _render_text(reply: str, recs: list[Recommendation]) -> str:
