@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy import delete, select
 
 from catalog.embedding import Encoder, text_hash
-from catalog.formats import FormatError, detect_format, reader_for
+from catalog.formats import FormatError, RawRecord, detect_format, reader_for
 from catalog.index import VectorIndex
 from catalog.models import Product, Variant, VariantOption
 from catalog.normalize import normalize_option_name, normalize_value
@@ -167,45 +167,58 @@ def validate(path: Path, fmt: str) -> tuple[list[tuple[str, ProductIn]], list[Ro
     errors: list[RowError] = []
     seen_products: dict[str, str] = {}
     seen_variants: dict[str, str] = {}
+    seen_any = False
     try:
-        records = list(reader_for(fmt)(path))
+        for record in reader_for(fmt)(path):
+            seen_any = True
+            _check(record, path, valid, errors, seen_products, seen_variants)
     except FormatError as exc:
         return [], [RowError(exc.file, exc.location, "-", exc.message)]
-    if not records:
+    if not seen_any:
         return [], [RowError(str(path), "file", "-", "no records found (empty file)")]
-    for record in records:
-        try:
-            product = ProductIn.model_validate(record.data)
-        except ValidationError as exc:
-            for err in exc.errors():
-                name = ".".join(str(p) for p in err["loc"]) or "-"
-                errors.append(RowError(str(path), record.location, name, err["msg"]))
-            continue
-        if product.id in seen_products:
-            errors.append(
-                RowError(
-                    str(path),
-                    record.location,
-                    "id",
-                    f"duplicate product id {product.id!r} (first at {seen_products[product.id]})",
-                )
-            )
-            continue
-        clash = next((v.id for v in product.variants if v.id in seen_variants), None)
-        if clash is not None:
-            errors.append(
-                RowError(
-                    str(path),
-                    record.location,
-                    "variants.id",
-                    f"variant id {clash!r} already used at {seen_variants[clash]}",
-                )
-            )
-            continue
-        seen_products[product.id] = record.location
-        seen_variants.update({v.id: record.location for v in product.variants})
-        valid.append((record.location, product))
     return valid, errors
+
+
+def _check(
+    record: RawRecord,
+    path: Path,
+    valid: list[tuple[str, ProductIn]],
+    errors: list[RowError],
+    seen_products: dict[str, str],
+    seen_variants: dict[str, str],
+) -> None:
+    """Validate one record against the schema and the ids seen so far in the file."""
+    try:
+        product = ProductIn.model_validate(record.data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            name = ".".join(str(p) for p in err["loc"]) or "-"
+            errors.append(RowError(str(path), record.location, name, err["msg"]))
+        return
+    if product.id in seen_products:
+        errors.append(
+            RowError(
+                str(path),
+                record.location,
+                "id",
+                f"duplicate product id {product.id!r} (first at {seen_products[product.id]})",
+            )
+        )
+        return
+    clash = next((v.id for v in product.variants if v.id in seen_variants), None)
+    if clash is not None:
+        errors.append(
+            RowError(
+                str(path),
+                record.location,
+                "variants.id",
+                f"variant id {clash!r} already used at {seen_variants[clash]}",
+            )
+        )
+        return
+    seen_products[product.id] = record.location
+    seen_variants.update({v.id: record.location for v in product.variants})
+    valid.append((record.location, product))
 
 
 def embed_documents(

@@ -33,7 +33,7 @@ from catalog.constraints import (
     resolve,
 )
 from catalog.embedding import Encoder
-from catalog.index import VectorIndex
+from catalog.index import DenseHit, VectorIndex
 from catalog.models import Product
 from catalog.store import CatalogStore, search_tokens
 
@@ -43,7 +43,6 @@ RRF_K = 60
 # Calibrated on the demo catalog (bench/retrieval_quality.py): queries for things the store
 # does not sell top out below this cosine similarity; real requests sit above it.
 NO_MATCH_SIMILARITY = 0.35
-_EXACT_LIMIT = 20_000  # above this many qualifying products, keep widening the ANN list instead
 
 
 @dataclass(frozen=True)
@@ -133,6 +132,7 @@ class Searcher:
         self._version: str | None = None
         self._vocab: Vocabulary | None = None
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
+        self._matrix: _Matrix | None = None
 
     # -- freshness -----------------------------------------------------------------------
 
@@ -176,17 +176,20 @@ class Searcher:
         result = SearchResult(query=query, hits=[], applied=_applied(constraints, rc))
         depth = max(k * 3, 30)
 
-        lexical = self._lexical(query, rc, depth)
-        t_lex = time.perf_counter()
         dense: list[tuple[str, float]] = []
+        best_any = 0.0
         if query.strip():
             try:
-                dense = self._dense_with_timeout(query, rc, depth, result)
+                dense, best_any = self._dense_with_timeout(query, rc, depth, result)
             except Exception as exc:  # noqa: BLE001 - any vector-store failure degrades
                 log.warning("dense search failed, degrading to lexical: %s", exc)
                 result.degraded = True
                 result.degraded_reason = f"vector search unavailable ({type(exc).__name__}: {exc})"
         t_dense = time.perf_counter()
+        # With dense results to fuse, lexical contributes exact all-word matches only; alone
+        # (degraded) it widens to any-word matches so the shopper still gets k hits.
+        lexical = self._lexical(query, rc, depth, widen=result.degraded)
+        t_lex = time.perf_counter()
 
         if not query.strip():
             ranked = self._browse(rc, k)
@@ -197,14 +200,15 @@ class Searcher:
             fused = rrf([[pid for pid, _ in dense], lexical])
         top = sorted(fused, key=lambda pid: (-fused[pid], pid))[:k]
         result.hits = self._hydrate(top, rc, fused, similarity, dense, lexical)
-        if query.strip() and not result.degraded:
-            best = max((h.similarity or 0.0 for h in result.hits), default=0.0)
-            result.no_match = best < self.no_match_similarity
-        elif query.strip() and result.degraded:
-            result.no_match = not lexical
+        if query.strip():
+            # "Does the store sell this at all?" is judged on the best match in the whole
+            # catalog, so a budget or size filter that excludes everything is not a no-match.
+            result.no_match = (
+                not lexical if result.degraded else best_any < self.no_match_similarity
+            )
         result.timings_ms |= {
-            "lexical": round((t_lex - started) * 1000, 2),
-            "dense": round((t_dense - t_lex) * 1000, 2),
+            "dense": round((t_dense - started) * 1000, 2),
+            "lexical": round((t_lex - t_dense) * 1000, 2),
             "total": round((time.perf_counter() - started) * 1000, 2),
         }
         return result
@@ -215,11 +219,11 @@ class Searcher:
 
     def _dense_with_timeout(
         self, query: str, rc: Resolved, depth: int, result: SearchResult
-    ) -> list[tuple[str, float]]:
+    ) -> tuple[list[tuple[str, float]], float]:
         t0 = time.perf_counter()
         vector = self.embed_query(query)
         result.timings_ms["embed"] = round((time.perf_counter() - t0) * 1000, 2)
-        future = self._pool.submit(self.dense, vector, rc, depth)
+        future = self._pool.submit(self._dense_ranked, vector, rc, depth)
         try:
             return future.result(timeout=self.dense_timeout_s)
         except concurrent.futures.TimeoutError:
@@ -227,51 +231,74 @@ class Searcher:
 
     def dense(self, vector: np.ndarray, rc: Resolved, depth: int) -> list[tuple[str, float]]:
         """Top `depth` qualifying products by cosine similarity, as (id, similarity)."""
+        return self._dense_ranked(vector, rc, depth)[0]
+
+    def _dense_ranked(
+        self, vector: np.ndarray, rc: Resolved, depth: int
+    ) -> tuple[list[tuple[str, float]], float]:
+        """Qualifying (id, similarity) best first, and the best similarity in the catalog."""
         index = self.index()
         if rc.is_empty:
-            return [(h.product_id, h.similarity) for h in index.query(vector, depth)]
+            hits = index.query(vector, depth)
+            return [(h.product_id, h.similarity) for h in hits], _best(hits)
         total = index.count()
-        fetch = min(total, max(depth * 4, 100))
-        while True:
-            hits = index.query(vector, fetch)
-            with self.store.session() as session:
-                ok = set(
-                    session.scalars(
-                        qualifying_ids(rc).where(Product.id.in_([h.product_id for h in hits]))
-                    )
+        hits = index.query(vector, min(total, max(depth * 4, 100)))
+        best_any = _best(hits)
+        with self.store.session() as session:
+            ok = set(
+                session.scalars(
+                    qualifying_ids(rc).where(Product.id.in_([h.product_id for h in hits]))
                 )
-            found = [(h.product_id, h.similarity) for h in hits if h.product_id in ok]
-            if len(found) >= depth or fetch >= total:
-                return found[:depth]
-            with self.store.session() as session:
-                ids = list(session.scalars(qualifying_ids(rc).limit(_EXACT_LIMIT + 1)))
-            if len(ids) <= _EXACT_LIMIT:
-                return self._exact(vector, ids, depth)
-            fetch = min(total, fetch * 4)
+            )
+        found = [(h.product_id, h.similarity) for h in hits if h.product_id in ok]
+        if len(found) >= depth or len(hits) >= total:
+            return found[:depth], best_any
+        # Too few of the nearest neighbours qualify: the filter is selective, so score the
+        # qualifying set exactly instead of widening the neighbour list again and again.
+        with self.store.session() as session:
+            ids = list(session.scalars(qualifying_ids(rc)))
+        return self._exact(vector, ids, depth), best_any
 
     def _exact(self, vector: np.ndarray, ids: list[str], depth: int) -> list[tuple[str, float]]:
-        """Exact cosine over a materialised (small) qualifying set, from the vector cache."""
-        vectors = self.store.product_vectors(self.encoder.model_name, ids)
-        if not vectors:
+        """Exact cosine over a materialised qualifying set, against the in-memory matrix."""
+        matrix = self._vectors()
+        rows = [matrix.row[pid] for pid in ids if pid in matrix.row]
+        if not rows:
             return []
-        keys = list(vectors)
-        scores = np.stack([vectors[key] for key in keys]) @ vector.astype(np.float32)
+        scores = matrix.vectors[rows] @ vector.astype(np.float32)
         order = np.argsort(-scores)[:depth]
-        return [(keys[i], float(scores[i])) for i in order]
+        return [(matrix.ids[rows[i]], float(scores[i])) for i in order]
 
-    def _lexical(self, query: str, rc: Resolved, depth: int) -> list[str]:
+    def _vectors(self) -> _Matrix:
+        """Every product's vector (from the embedding cache), loaded once per catalog version."""
+        if self._matrix is None or self._matrix.version != self._version:
+            with self.store.session() as session:
+                ids = list(session.scalars(select(Product.id).order_by(Product.id)))
+            found = self.store.product_vectors(self.encoder.model_name, ids)
+            keep = [pid for pid in ids if pid in found]
+            vectors = (
+                np.stack([found[pid] for pid in keep])
+                if keep
+                else np.zeros((0, 384), dtype=np.float32)
+            )
+            self._matrix = _Matrix(
+                self._version, keep, {pid: i for i, pid in enumerate(keep)}, vectors
+            )
+        return self._matrix
+
+    def _lexical(self, query: str, rc: Resolved, depth: int, widen: bool = True) -> list[str]:
         """Best qualifying full-text matches, best first.
 
-        Products matching every query word rank first; the any-word query only widens the
-        list when that gives fewer than `depth`. Qualification is a correlated condition per
-        match, so its cost follows the number of matches rather than the catalog size.
+        Products matching every query word rank first; with `widen`, any-word matches fill
+        the list when that gives fewer than `depth`. Qualification is a correlated condition
+        per match, so its cost follows the number of matches rather than the catalog size.
         """
         tokens = search_tokens(query)
         if not tokens:
             return []
         fts = table("product_fts", column("product_id"))
         found: list[str] = []
-        for mode in ("and", "or") if len(tokens) > 1 else ("and",):
+        for mode in ("and", "or") if widen and len(tokens) > 1 else ("and",):
             match = self.store.match_expression(tokens, mode)
             if self.store.is_sqlite:
                 where = text("product_fts MATCH :q").bindparams(q=match)
@@ -349,6 +376,20 @@ class Searcher:
                     )
                 )
         return hits
+
+
+@dataclass(frozen=True)
+class _Matrix:
+    """All product vectors of one catalog version, row-aligned with `ids`."""
+
+    version: str | None
+    ids: list[str]
+    row: dict[str, int]
+    vectors: np.ndarray
+
+
+def _best(hits: Sequence[DenseHit]) -> float:
+    return max((h.similarity for h in hits), default=0.0)
 
 
 def _applied(constraints: Constraints, rc: Resolved) -> dict[str, Any]:
