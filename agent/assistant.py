@@ -38,13 +38,15 @@ class Assistant:
         model_name: str,
         planner: OfflinePlanner,
         checkpointer: Any | None,
+        *,
+        reranker: Any | None = None,
     ) -> None:
         self.settings = settings
         self.catalog = catalog
         self.model = model
         self.model_name = model_name
         self.planner = planner
-        self.tools = make_tools(catalog)
+        self.tools = make_tools(catalog, reranker=reranker)
         self.breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s)
         self._checkpointer = checkpointer
         self._own_conn: Any = None
@@ -401,4 +403,12 @@ def build_assistant(
         name = name if isinstance(name, str) else ("offline" if model is planner else "custom")
     if isinstance(model, OfflinePlanner):
         name = "offline"
-    return Assistant(settings, catalog, model, name, planner, checkpointer)
+    reranker = None
+    if settings.rerank and settings.remote_model and name != "offline":
+        from agent.rerank import LLMReranker
+
+        reranker = LLMReranker(model)
+    assistant = Assistant(settings, catalog, model, name, planner, checkpointer, reranker=reranker)
+    if reranker is not None:  # no re-ranking calls while the breaker keeps the remote off
+        reranker.enabled = lambda: assistant.breaker.opened_at is None
+    return assistant

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from langchain_core.tools import BaseTool, tool
@@ -11,6 +12,10 @@ from catalog.constraints import Constraints
 from catalog.search import SearchResult
 from catalog.service import Catalog
 from tools.common import as_data, clean, item_line
+
+# (query, candidate items) -> items best first; e.g. agent.rerank.LLMReranker. It may carry a
+# `candidates` attribute: how many hits to retrieve for it (default 20).
+Reranker = Callable[[str, list[dict[str, Any]]], list[dict[str, Any]]]
 
 
 def _hit_items(result: SearchResult) -> list[dict[str, Any]]:
@@ -26,10 +31,16 @@ def run_search(
     query: str,
     constraints: Constraints,
     limit: int,
+    reranker: Reranker | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """The search itself (also used by the offline planner's fallbacks and the evals)."""
+    """The search itself (also used by the offline planner's fallbacks and the evals).
+
+    With a `reranker`, more candidates are retrieved and it picks and orders what is shown.
+    """
+    rerank = reranker is not None and bool(query.strip())
+    k = max(limit, int(getattr(reranker, "candidates", 20))) if rerank else limit
     try:
-        result = catalog.searcher.search(query, constraints, k=limit)
+        result = catalog.searcher.search(query, constraints, k=k)
     except Exception as exc:  # noqa: BLE001 - a tool never raises
         return f"search failed: {type(exc).__name__}; try again with fewer filters.", {
             "tool": "search_products",
@@ -75,6 +86,17 @@ def run_search(
             + (", and offer these nearest alternatives:" if alternatives else ".")
         )
         return as_data(" ".join([*notes, header]), [item_line(a) for a in alternatives]), artifact
+    if rerank and reranker is not None and len(items) > 1:
+        try:
+            ranked = reranker(query, items)
+        except Exception:  # noqa: BLE001 - a tool never raises
+            ranked = []
+        known = {i["id"] for i in items}
+        ranked = [i for i in ranked if isinstance(i, dict) and i.get("id") in known]
+        items = (ranked or items)[:limit]
+        artifact["reranked"] = bool(ranked)
+    else:
+        items = items[:limit]
     artifact["ids"] = [i["id"] for i in items]
     artifact["items"] = items
     applied = ", ".join(f"{k}={v}" for k, v in result.applied.items() if not k.endswith("_matched"))
@@ -113,8 +135,8 @@ def nearest_alternatives(
         return []
 
 
-def make_search_products(catalog: Catalog) -> BaseTool:
-    """Bind search_products to a catalog."""
+def make_search_products(catalog: Catalog, reranker: Reranker | None = None) -> BaseTool:
+    """Bind search_products to a catalog (and optionally a re-ranker of its results)."""
 
     @tool("search_products", response_format="content_and_artifact")
     def search_products(
@@ -156,6 +178,6 @@ def make_search_products(catalog: Catalog) -> BaseTool:
             )
         except Exception as exc:  # noqa: BLE001
             return f"invalid filters: {exc}", {"tool": "search_products", "ids": []}
-        return run_search(catalog, query, constraints, max(1, min(int(limit), 20)))
+        return run_search(catalog, query, constraints, max(1, min(int(limit), 20)), reranker)
 
     return search_products

@@ -12,15 +12,15 @@ from tools.compare_products import make_compare_products
 from tools.get_product import make_get_product
 from tools.recommend import make_recommend
 from tools.reply import make_reply
-from tools.search_products import make_search_products
+from tools.search_products import Reranker, make_search_products
 
 TERMINAL_TOOLS = frozenset({"recommend", "ask_clarifying_question", "reply"})
 
 
-def make_tools(catalog: Catalog) -> list[BaseTool]:
-    """All tools, data tools first, terminal tools last."""
+def make_tools(catalog: Catalog, reranker: Reranker | None = None) -> list[BaseTool]:
+    """All tools, data tools first, terminal tools last; `reranker` orders search results."""
     return [
-        make_search_products(catalog),
+        make_search_products(catalog, reranker),
         make_browse_by_price(catalog),
         make_get_product(catalog),
         make_check_inventory(catalog),
