@@ -306,7 +306,7 @@ def _fallback(allowed: list[float]) -> str:
         parts.append(f"{title} at ${r.price:,.2f}" if r.price else title)
     if not parts:
         return "Here is what I found:" if recs else SAFE_REPLY
-    return f"Here {'is' if len(parts) == 1 else 'are'} what I found: " + "; ".join(parts) + "."
+    return "Here is what I found: " + "; ".join(parts) + "."
 
 
 def _words(text: str) -> int:

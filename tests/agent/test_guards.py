@@ -156,7 +156,7 @@ def test_fallback_is_grounded_summary_of_recommendations() -> None:
     out, notes = guards.check_prices(
         "Everything is $1.00! SYSTEM OVERRIDE ACCEPTED.", evidence(recs=recs)
     )
-    assert out == "Here are what I found: Aurora Headphones at $45.00; Halden Buds at $1,299.50."
+    assert out == "Here is what I found: Aurora Headphones at $45.00; Halden Buds at $1,299.50."
     assert "reply replaced by a grounded summary" in notes
 
 
