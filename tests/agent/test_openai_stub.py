@@ -20,7 +20,7 @@ from agent.assistant import build_assistant
 from agent.models import make_remote_model
 from agent.prompts import REDUCED_MODE_NOTE
 from agent.settings import Settings
-from agent.stub_server import StubServer, delay, error, text, tool_call, validate
+from agent.stub_server import StubServer, delay, error, text, tool_call, tool_calls, validate
 from catalog.models import Product
 
 CORRECTION = "did not call a tool correctly"
@@ -370,3 +370,38 @@ async def test_bad_request_does_not_open_the_breaker(tmp_path, stub, dummy_catal
     await a.aclose()
     assert len(stub.requests) == 2 and r.reduced_mode and r.reply  # this turn: offline
     assert not a.breaker.is_open()  # but one bad conversation does not cut off everyone
+
+
+async def test_parallel_tool_calls_all_answered(tmp_path, stub, dummy_catalog) -> None:
+    stub.push(
+        tool_calls(
+            ("search_products", {"query": "laptop", "category": "Laptops"}),
+            ("browse_by_price", {"category": "Laptops"}),
+        ),
+        recommend_first,
+    )
+    a = build_assistant(remote(tmp_path, stub), dummy_catalog)
+    r = await a.arun("laptops", thread_id="p")
+    await a.aclose()
+    answered = [m["tool_call_id"] for m in stub.requests[1]["messages"] if m["role"] == "tool"]
+    assert answered == ["call_1_0", "call_1_1"] and r.recommendations
+    assert_well_formed(stub)
+
+
+async def test_streaming_model_survives_malformed_arguments(tmp_path, stub, dummy_catalog) -> None:
+    # Streamed tool-call arguments are parsed leniently by LangChain (partial JSON), so a
+    # truncated '{"query": "lapt' arrives as a valid call with query "lapt"; that is why the
+    # factory's model does not stream (non-streamed arguments are parsed strictly, see above).
+    stub.push(
+        tool_call("search_products", '{"query": "lapt'),
+        tool_call("reply", {"message": "Which kind of laptop?"}),
+    )
+    settings = remote(tmp_path, stub)
+    model = make_remote_model(settings, streaming=True)
+    a = build_assistant(settings, dummy_catalog, model=model)
+    r = await a.arun("laptop", thread_id="sm")
+    await a.aclose()
+    assert r.reply == "Which kind of laptop?" and len(stub.requests) == 2
+    assert r.tool_calls[0].args == {"query": "lapt"}
+    assert r.usage.estimated  # streamed without include_usage: nothing reported
+    assert_well_formed(stub)
