@@ -41,6 +41,11 @@ VAGUE_WORDS = frozenset(
         "something",
         "anything",
         "stuff",
+        "someone",
+        "somebody",
+        "anyone",
+        "person",
+        "friend",
         "thing",
         "item",
         "product",
@@ -195,6 +200,51 @@ _FIRST_N_RE = re.compile(r"\b(?:first|top)\s+(two|three|four|[234])\b|\bboth\b",
 _ORDINAL_RE = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b", re.I)
 _SIMILAR_RE = re.compile(r"\bmore like\b|\bsimilar to\b|\blike the\b|\bsimilar\b", re.I)
 _DETAIL_RE = re.compile(r"\btell me (?:more )?about\b|\bdetails?\b|\bmore about\b", re.I)
+# Product ids as shoppers type them: "ELE-00016", or numbers after "product"/"item"/"#".
+_CODE_ID_RE = re.compile(r"\b[A-Za-z]{2,6}-\d{2,}\b")
+_NUM_IDS_RE = re.compile(
+    r"\b(?:products?|items?|ids?|skus?)\s*(?:#|no\.?|number)?\s*(\d+)"
+    r"((?:\s*(?:,|and|&|or|vs\.?|versus)\s*(?:#|products?|items?)?\s*\d+)*)",
+    re.I,
+)
+_QUESTION_RE = re.compile(
+    r"\?|^\s*(?:how|what|whats|what's|does|do|is|are|can|will|which|tell me)\b", re.I
+)
+_PRONOUN_RE = re.compile(r"\b(?:it|its|it's|this one|that one|this|that)\b", re.I)
+_STOCK_Q_RE = re.compile(
+    r"\bin stock\b|\bavailable\b|\bsold out\b|\bdo you have the\b|\bcan i (?:get|buy|order) the\b"
+    r"|\bis the\b|\bare the\b",
+    re.I,
+)
+_NAMED_RE = re.compile(r"\bthe\s+([A-Z0-9][^?!,;:]*?)(?=\s+in\s+|\s+for\s+|\s*[?!,;:.]|\s*$)")
+_SHOPPING_RE = re.compile(
+    r"\b(?:sell|sells|carry|carries|stock|have|buy|purchase|need|want|looking|shop|shopping"
+    r"|price|cost|order|find|get|recommend|show)\b",
+    re.I,
+)
+_PRICE_Q_RE = re.compile(r"\bhow much\b|\bprice\b|\bcost\b|\bexpensive\b", re.I)
+_UNITS = {
+    "hours": "hours",
+    "hour": "hours",
+    "days": "days",
+    "kg": "kg",
+    "g": "g",
+    "lb": "lb",
+    "oz": "oz",
+    "mm": "mm",
+    "cm": "cm",
+    "m": "m",
+    "in": "in",
+    "inch": "in",
+    "w": "W",
+    "mah": "mAh",
+    "gb": "GB",
+    "tb": "TB",
+    "l": "L",
+    "ml": "ml",
+}
+# Below this best cosine similarity, hits sharing no word with the request are not "near".
+_NEAR_SIMILARITY = 0.5
 
 
 def norm_words(text: str) -> list[str]:
@@ -228,6 +278,8 @@ class Parsed:
     similar: bool = False
     details: bool = False
     vague: bool = False
+    weak_options: set[str] = field(default_factory=set)
+    full_query: str = ""
 
     def preferences(self) -> dict[str, Any]:
         """The shopper's stated preferences in this message (for state)."""
@@ -294,6 +346,15 @@ class Parser:
         p.category = self._category(words, wordset)
         p.brand = self._brand(words)
         p.options = self._options(low, words, wordset)
+        p.weak_options = {
+            name
+            for name, value in p.options.items()
+            if not re.search(r"\b(?:in|size)\s+" + re.escape(fold(value)) + r"\b", fold(text))
+        }
+        brand_words = set(normalize_value(p.brand).split()) if p.brand else set()
+        full = [w for w in re.findall(r"[a-z0-9][a-z0-9'-]*", low) if w not in STOP]
+        full = [w for w in full if not re.fullmatch(r"[\d.,$]+", w)]
+        p.full_query = " ".join(w for w in full if normalize_value(w) not in brand_words)
         used: set[str] = set()
         for value in [p.brand, *p.options.values()]:
             if value:
@@ -369,6 +430,20 @@ class Parser:
                     best = (len(key), display)
             if best:
                 found[name] = best[1]
+        # "in blue" where the catalog only has "Sky Blue", "Navy Blue": the word itself, which
+        # the search resolves to every value containing it.
+        for m in re.finditer(r"\bin ([a-z]{3,})\b", fold(low)):
+            word = normalize_value(m.group(1))
+            if word in STOP or word in self.categories or word in self.heads:
+                continue
+            counts = {
+                name: sum(1 for key in values if word in key.split())
+                for name, values in self.options.items()
+                if name not in found
+            }
+            counts = {k: v for k, v in counts.items() if v}
+            if counts:
+                found[max(sorted(counts), key=lambda k: counts[k])] = word
         return found
 
 
@@ -463,6 +538,9 @@ class OfflinePlanner(BaseChatModel):
             max_items = max(1, min(int(m.group(1)), 6))
         if any("budget exhausted" in c or "tool call budget" in c for _, _, c in results):
             return self._finish(p, results, self._search_args(turn), max_items, history)
+        special = self._special(p, text, history, results, turn, max_items)
+        if special is not None:
+            return special
         if not results:
             return self._first_step(p, history)
         if len(results) >= 5:
@@ -500,6 +578,232 @@ class OfflinePlanner(BaseChatModel):
                 "check_inventory", {"product_ids": art["ids"][: max_items + 1], "options": wanted}
             )
         return self._finish(p, results, search_args, max_items, history)
+
+    # -- requests about particular products, and answers that recommend nothing ----------
+
+    def _special(
+        self,
+        p: Parsed,
+        text: str,
+        history: list[BaseMessage],
+        results: list[tuple[str, dict[str, Any], str]],
+        turn: list[BaseMessage],
+        max_items: int,
+    ) -> AIMessage | None:
+        """Product ids, a shown product asked about, a product named by its title; and the
+        answers without recommendations (not sold, off-topic, vague, nothing in budget)."""
+        ids = _ids_in(text)
+        if ids and (p.compare or len(ids) >= 2):
+            return self._by_ids(ids, text, results)
+        if ids:
+            return self._about(ids[0], p, text, results, named=False)
+        focus = self._focus(p, text, history)
+        if focus is not None:
+            return self._about(focus, p, text, results, named=False)
+        name = self._named(p, text, history)
+        if name is not None:
+            return self._named_flow(name, p, text, results, max_items)
+        if not results:
+            return None
+        last, art, _ = results[-1]
+        args = self._search_args(turn)
+        unfiltered = not any(
+            args.get(k) is not None for k in ("category", "brand", "max_price", "min_price")
+        )
+        if last == "search_products" and unfiltered and not args.get("options"):
+            if not _near(art, args.get("query") or "") and not _asked(history):
+                return self._not_sold(args.get("query") or p.query, text)
+            cats = list(dict.fromkeys(i.get("category") for i in art["items"][:5]))
+            if _VAGUE_HINT_RE.search(text) and len(cats) >= 3:
+                cats = cats[:3]
+                what = " ".join(norm_words(args.get("query") or "")) or "item"
+                return _call(
+                    "ask_clarifying_question",
+                    {
+                        "question": f"What kind of {what} thing are you after (for example "
+                        f"{', '.join(cats[:-1])} or {cats[-1]}), and roughly what budget?"
+                    },
+                )
+        if last not in ("search_products", "browse_by_price") or art.get("unknown"):
+            return None
+        calls = [
+            c["args"]
+            for m in turn
+            if isinstance(m, AIMessage)
+            for c in m.tool_calls
+            if c["name"] in ("search_products", "browse_by_price")
+        ]
+        budgeted = [c for c in calls if c.get("max_price") is not None]
+        if not budgeted:
+            return None
+        budget = float(budgeted[-1]["max_price"])
+        if last == "browse_by_price" and args.get("max_price") is None and args.get("limit") == 1:
+            # the cheapest-overall look-up below came back
+            return self._over_budget(budgeted[-1], art, budget)
+        fits = [i for i in art.get("items") or [] if (i.get("price") or 0) <= budget + 1e-9]
+        if fits:
+            return None
+        if args.get("category"):
+            browse = {"category": args["category"], "sort": "price_asc", "limit": 1}
+            return _call("browse_by_price", {**browse, "in_stock": True})
+        return self._over_budget(args, {}, budget)
+        return None
+
+    def _over_budget(self, args: dict[str, Any], art: dict[str, Any], budget: float) -> AIMessage:
+        what = args.get("category") or args.get("query") or "products"
+        message = f"Sorry, none of our {what} fit a budget of {_money(budget)}."
+        cheapest = (art.get("items") or [None])[0]
+        if cheapest:
+            message += (
+                f" The lowest-priced one in stock is the {cheapest['title']} at "
+                f"{_money(cheapest['price'])}. Would a higher budget work for you?"
+            )
+        return _call("reply", {"message": message})
+
+    def _not_sold(self, what: str, text: str) -> AIMessage:
+        cats = sorted(self.parser.categories.values())
+        step = max(1, len(cats) // 5)
+        sample = ", ".join(cats[::step][:5])
+        if not _SHOPPING_RE.search(text):
+            message = (
+                "I'm the store's shopping assistant, so I can't help with that one. "
+                f"I can help you find products, for example {sample}."
+            )
+        else:
+            message = (
+                f"Sorry, we don't carry {what or 'that'}: it's not something our store sells. "
+                f"We do carry things like {sample}."
+            )
+        return _call("reply", {"message": message})
+
+    def _by_ids(
+        self, ids: list[str], text: str, results: list[tuple[str, dict[str, Any], str]]
+    ) -> AIMessage:
+        if not results:
+            return _call("compare_products", {"product_ids": ids[:4]})
+        name, art, content = results[-1]
+        if name == "compare_products" and art.get("comparison"):
+            return self._compare_reply(art)
+        return _call(
+            "reply",
+            {
+                "message": "Sorry, I couldn't find all of those products in our catalog ("
+                + ", ".join(ids[:4])
+                + "). Could you check the ids, or tell me what kind of product you want?"
+            },
+        )
+
+    def _about(
+        self,
+        pid: str,
+        p: Parsed,
+        text: str,
+        results: list[tuple[str, dict[str, Any], str]],
+        *,
+        named: bool,
+    ) -> AIMessage:
+        """get_product (or check_inventory for options / stock questions), then the answer."""
+        options = {k: v for k, v in p.options.items() if k not in p.weak_options}
+        stock_q = bool(options) or bool(re.search(r"\bin stock\b|\bavailable\b", text, re.I))
+        done = {n for n, _, _ in results}
+        if stock_q and "check_inventory" not in done:
+            return _call("check_inventory", {"product_ids": [pid], "options": options})
+        if "get_product" not in done and not stock_q:
+            return _call("get_product", {"product_id": pid})
+        name, art, _ = results[-1]
+        items = art.get("items") or []
+        if name == "check_inventory" and items:
+            return _call("reply", {"message": _stock_text(items[0])})
+        if name == "get_product" and items:
+            return _call("reply", {"message": _answer(items[0], text)})
+        return _call(
+            "reply",
+            {
+                "message": "Sorry, I couldn't find that product in our catalog. Could you tell "
+                "me its name, or what kind of product you are looking for?"
+            },
+        )
+
+    def _focus(self, p: Parsed, text: str, history: list[BaseMessage]) -> str | None:
+        """The shown product a question is about ("how long does the battery last on the first
+        one?", "how much is it?"), or None."""
+        if p.compare or p.similar or p.cheaper or p.category or p.brand:
+            return None
+        if p.max_price is not None or p.min_price is not None or p.picks:
+            return None
+        if p.follow_up and not p.details:
+            return None
+        if not _QUESTION_RE.search(text) and not p.details:
+            return None
+        last = [r["product_id"] for r in _last_recs(history)]
+        if p.refers is not None:
+            return last[p.refers] if p.refers < len(last) else None
+        if not _PRONOUN_RE.search(text):
+            return None
+        single = _last_single(history)
+        if single:
+            return single
+        return last[0] if len(last) == 1 else None
+
+    def _named(self, p: Parsed, text: str, history: list[BaseMessage]) -> str | None:
+        """A product the shopper names by its title ("Is the Samsung Galaxy S8 in stock?")."""
+        if p.compare or p.max_price is not None or p.min_price is not None:
+            return None
+        if not (_STOCK_Q_RE.search(text) or _DETAIL_RE.search(text)):
+            return None
+        m = _NAMED_RE.search(text)
+        if not m:
+            return None
+        name = m.group(1).strip()
+        words = [w for w in norm_words(name) if w not in STOP]
+        if len(words) < 2 or not (p.brand or name[:1].isupper()):
+            return None
+        return name
+
+    def _named_flow(
+        self,
+        name: str,
+        p: Parsed,
+        text: str,
+        results: list[tuple[str, dict[str, Any], str]],
+        max_items: int,
+    ) -> AIMessage:
+        if not results:
+            args: dict[str, Any] = {"query": name, "exclude_shown": False, "limit": 8}
+            if p.brand:
+                args["brand"] = p.brand
+            return _call("search_products", args)
+        search = next((a for n, a, _ in results if n == "search_products"), {})
+        items = [] if search.get("alternatives") else list(search.get("items") or [])
+        match = _title_match(name, items)
+        inv = next((a for n, a, _ in results if n == "check_inventory"), None)
+        if match is not None and inv and inv.get("items"):
+            found = inv["items"][0]
+            message = _stock_text(found)
+            others = [i for i in items if i.get("in_stock") and i["id"] != match["id"]][:max_items]
+            if found.get("available") or found.get("in_stock_options") or not others:
+                return _call("reply", {"message": message})
+            message += " In-stock alternatives:"
+        elif match is not None:
+            return self._about(match["id"], p, text, results[1:], named=True)
+        else:
+            others = [i for i in items if i.get("in_stock")][:max_items]
+            message = (
+                f"Sorry, I couldn't find \"{name}\" in our catalog, so it isn't available here."
+            )
+            if others:
+                message += " The closest in-stock matches:"
+        if not others:
+            return _call("reply", {"message": message})
+        recs = [
+            {
+                "product_id": i["id"],
+                "variant_id": i.get("variant_id"),
+                "reason": f"{_money(i['price'])}, in stock",
+            }
+            for i in others
+        ]
+        return _call("recommend", {"items": recs, "message": message})
 
     def _search_args(self, turn: list[BaseMessage]) -> dict[str, Any]:
         """Arguments of the latest search or browse call of this turn."""
@@ -568,6 +872,11 @@ class OfflinePlanner(BaseChatModel):
             if ref.get("category"):
                 args["category"] = ref["category"]
             return _call("search_products", args)
+        if p.weak_options and not (p.category or p.brand or base):
+            # "espresso machine": a word that is also an option value, with nothing to say it
+            # is meant as one, stays a search word
+            p.options = {k: v for k, v in p.options.items() if k not in p.weak_options}
+            p.query = p.full_query
         follow = bool(base) and (
             p.follow_up or (not p.category and not p.query) or (p.options and not p.category)
         )
@@ -595,6 +904,8 @@ class OfflinePlanner(BaseChatModel):
         args = dict(base) if follow else {}
         if follow:
             args.pop("exclude_shown", None)
+            if not p.follow_up:  # a refinement: what was shown may fit the new constraint too
+                args["exclude_shown"] = False
             if p.query and p.category and p.category != base.get("category"):
                 args = {}
         new_query = p.query
@@ -671,6 +982,8 @@ class OfflinePlanner(BaseChatModel):
         query = search_args.get("query") or p.query
         if tool == "search_products":
             items = _rank(items, query, cheap=p.cheap)
+        if any(i.get("in_stock") for i in items) and not variants:
+            items = [i for i in items if i.get("in_stock")]
         items = items[:max_items]
         budget = search_args.get("max_price")
         floor = search_args.get("min_price")
@@ -758,6 +1071,154 @@ class OfflinePlanner(BaseChatModel):
         return "; ".join(parts)
 
 
+_VAGUE_HINT_RE = re.compile(r"\b(?:something|anything|stuff|gift|present|ideas?)\b", re.I)
+
+
+def _asked(history: Sequence[BaseMessage]) -> bool:
+    """Whether the assistant's previous turn ended with a clarifying question."""
+    for m in reversed(history):
+        if isinstance(m, AIMessage) and m.tool_calls:
+            return any(c["name"] == "ask_clarifying_question" for c in m.tool_calls)
+    return False
+
+
+def _ids_in(text: str) -> list[str]:
+    """Product ids typed by the shopper, in order."""
+    ids = [m.group(0).upper() for m in _CODE_ID_RE.finditer(text)]
+    for m in _NUM_IDS_RE.finditer(text):
+        ids.append(m.group(1))
+        ids.extend(re.findall(r"\d+", m.group(2) or ""))
+    return list(dict.fromkeys(ids))
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in norm_words(text) if len(w) > 2 and w not in STOP and w not in VAGUE_WORDS}
+
+
+def _near(art: dict[str, Any], query: str) -> bool:
+    """Whether the search found anything genuinely near the request: not the no-match signal,
+    and either a word of the request in a hit's title or category, or a close similarity."""
+    if art.get("alternatives") or art.get("no_match"):
+        return bool(art.get("degraded")) and bool(art.get("items"))
+    items = art.get("items") or []
+    if not items:
+        return False
+    words = _content(query)
+    if not words:
+        return True
+    for item in items[:5]:
+        have = set(norm_words(f"{item.get('title', '')} {item.get('category', '')}"))
+        if words & have:
+            return True
+    best = max((i.get("similarity") or 0.0 for i in items), default=0.0)
+    return best >= _NEAR_SIMILARITY or bool(art.get("degraded"))
+
+
+def _title_match(name: str, items: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The hit whose title is the product the shopper named (all its words, little else)."""
+    want = set(norm_words(name)) - STOP
+    best: tuple[float, dict[str, Any]] | None = None
+    for item in items:
+        have = set(norm_words(item.get("title") or "")) - STOP
+        if not want or not have:
+            continue
+        common = len(want & have)
+        cover, precision = common / len(want), common / len(have)
+        if cover >= 0.99 and precision >= 0.75 and (best is None or precision > best[0]):
+            best = (precision, item)
+    return best[1] if best else None
+
+
+def _last_single(history: Sequence[BaseMessage]) -> str | None:
+    """The product of the latest single-product look-up or single recommendation."""
+    for m in reversed(history):
+        if isinstance(m, ToolMessage) and isinstance(m.artifact, dict):
+            tool = m.artifact.get("tool")
+            ids = m.artifact.get("ids") or []
+            if tool in ("get_product", "check_inventory") and len(ids) == 1:
+                return str(ids[0])
+            if tool == "recommend":
+                recs = m.artifact.get("recommendations") or []
+                return str(recs[0]["product_id"]) if len(recs) == 1 else None
+            if tool in ("search_products", "browse_by_price", "compare_products"):
+                return None
+    return None
+
+
+def _attr_text(key: str, value: Any) -> str:
+    parts = key.lower().split("_")
+    unit = _UNITS.get(parts[-1]) if len(parts) > 1 else None
+    label = " ".join(parts[:-1] if unit else parts)
+    if value is True:
+        return f"{label}: yes"
+    if value is False:
+        return f"{label}: no"
+    return f"{label}: {value} {unit}" if unit else f"{label}: {value}"
+
+
+def _price_text(info: dict[str, Any]) -> str:
+    variants = info.get("variants") or []
+    prices = sorted({float(v["price"]) for v in variants})
+    if not prices:
+        return ""
+    if len(prices) == 1:
+        return f"costs {_money(prices[0])}"
+    stocked = sorted(float(v["price"]) for v in variants if v.get("in_stock"))
+    return f"starts at {_money((stocked or prices)[0])}"
+
+
+def _answer(info: dict[str, Any], question: str) -> str:
+    """An answer about one product from its structured fields (never its free text)."""
+    words = _content(question)
+    attrs = info.get("attributes") or {}
+    hits = [
+        _attr_text(k, v)
+        for k, v in attrs.items()
+        if _shown_attr(k, v) and words & {normalize_value(w) for w in k.lower().split("_")}
+    ]
+    title = info["title"] + (f" by {info['brand']}" if info.get("brand") else "")
+    price = _price_text(info)
+    if hits:
+        text = f"{title}: " + "; ".join(hits[:4]) + "."
+        return text + (f" It {price}." if price else "")
+    if _PRICE_Q_RE.search(question) and price:
+        return f"The {title} {price}." + _stock_suffix(info)
+    details = _details_text(info)
+    return details + (f" It {price}." if price else "")
+
+
+def _stock_suffix(info: dict[str, Any]) -> str:
+    variants = info.get("variants") or []
+    if variants and not any(v.get("in_stock") for v in variants):
+        return " It is currently out of stock."
+    return ""
+
+
+def _stock_text(item: dict[str, Any]) -> str:
+    """A check_inventory result as an answer: available or not, and what is in stock."""
+    title = item.get("title") or item["id"]
+    wanted = ", ".join(_option_text(k, v) for k, v in (item.get("requested") or {}).items())
+    opts = "; ".join(
+        f"{k.replace('_', ' ')} {', '.join(vs[:12])}"
+        for k, vs in (item.get("in_stock_options") or {}).items()
+    )
+    if item.get("available"):
+        variant = ", ".join(_option_text(k, v) for k, v in (item.get("variant") or {}).items())
+        text = f"Yes, the {title} is in stock" + (f" in {variant}" if variant else "")
+        if item.get("price") is not None:
+            text += f" at {_money(item['price'])}"
+        return text + "."
+    if item.get("variant_id") is None and wanted:
+        text = f"Sorry, the {title} isn't available in {wanted}."
+    else:
+        text = f"Sorry, the {title} is out of stock" + (f" in {wanted}" if wanted else "") + "."
+    if opts:
+        text += f" It is in stock in {opts}."
+    elif wanted:
+        text += " It is currently out of stock in every option."
+    return text
+
+
 def _kept_for_similar(base: dict[str, Any], ref: dict[str, Any]) -> dict[str, Any]:
     """The earlier filters that the referenced product itself meets ("more like that one")."""
     kept: dict[str, Any] = {}
@@ -829,6 +1290,13 @@ def _similar_query(rec: dict[str, Any], brands: dict[str, str]) -> str:
     return " ".join(title.split()) or str(rec.get("category") or "")
 
 
+def _shown_attr(key: str, value: Any) -> bool:
+    """Attributes worth telling a shopper: plain values, not internal codes."""
+    if isinstance(value, dict | list) or value is None:
+        return False
+    return fold(key).replace(" ", "") not in {"sku", "upc", "ean", "gtin", "mpn", "barcode", "id"}
+
+
 def _details_text(info: dict[str, Any]) -> str:
     """Product details from structured fields only (never the free-text description, which is
     untrusted catalog data)."""
@@ -841,7 +1309,7 @@ def _details_text(info: dict[str, Any]) -> str:
         parts.append(f"rated {info['rating']:.1f}")
     attrs = info.get("attributes") or {}
     facts = []
-    for k, v in list(attrs.items())[:8]:
+    for k, v in [(k, v) for k, v in attrs.items() if _shown_attr(k, v)][:8]:
         label = k.replace("_", " ")
         if v is True:
             facts.append(label)
@@ -861,6 +1329,8 @@ def _details_text(info: dict[str, Any]) -> str:
         parts.append(
             "in stock in " + "; ".join(f"{k} {', '.join(vs[:12])}" for k, vs in in_stock.items())
         )
+    elif any(v.get("in_stock") for v in variants):
+        parts.append("in stock")
     elif variants:
         parts.append("currently out of stock")
     return ". ".join(parts) + "."

@@ -7,7 +7,7 @@ from typing import Any
 from langchain_core.tools import BaseTool, tool
 
 from catalog.service import Catalog
-from tools.common import as_data, clean, money, options_text, stock_text
+from tools.common import as_data, best_variant, clean, money, options_text, stock_text
 
 
 def product_details(catalog: Catalog, product_id: str) -> tuple[str, dict[str, Any]]:
@@ -41,6 +41,15 @@ def product_details(catalog: Catalog, product_id: str) -> tuple[str, dict[str, A
                 "attributes": dict(product.attributes or {}),
                 "variants": variants,
             }
+            if product.variants:
+                # The default variant's facts at the top level, like the other tools' items.
+                best = best_variant(product)
+                info.update(
+                    price=float(best.price),
+                    currency=best.currency,
+                    in_stock=best.in_stock,
+                    variant_id=best.id,
+                )
     except Exception as exc:  # noqa: BLE001
         return f"get_product failed: {type(exc).__name__}", artifact
     artifact.update(ids=[info["id"]], items=[info])
