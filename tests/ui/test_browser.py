@@ -109,6 +109,23 @@ def page(chromium: str) -> Iterator:
             browser.close()
 
 
+def send(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type and send a message in the chat input.
+
+    Chainlit 2.12 silently drops a message submitted before its socket session is up, and on
+    a loaded machine that can be seconds after the page renders: press Enter again until the
+    input has been consumed.
+    """
+    box = page.locator("#chat-input")
+    box.fill(text)
+    for _ in range(30):
+        box.press("Enter")
+        page.wait_for_timeout(1000)
+        if not box.evaluate("e => (e.value ?? e.innerText ?? '').trim()"):
+            return
+    raise AssertionError(f"the chat never accepted {text!r}")
+
+
 def test_healthz_is_json(ui_server: dict[str, str]) -> None:
     import json
 
@@ -127,8 +144,7 @@ def test_chat_page_cards_compare_and_history(
     page.click("button[type=submit]")
     page.wait_for_selector("#chat-input")
     page.get_by_text("Hiking boots under $100").first.wait_for()  # a starter
-    page.fill("#chat-input", "Hiking boots under $100")
-    page.keyboard.press("Enter")
+    send(page, "Hiking boots under $100")
 
     card = page.locator("[data-testid=product-card]").first
     card.wait_for(timeout=90_000)  # the first turn also loads the embedding model
