@@ -562,6 +562,18 @@ class OfflinePlanner(BaseChatModel):
         if name == "get_product" and art.get("items"):
             return _call("reply", {"message": _details_text(art["items"][0])})
         search_args = self._search_args(turn)
+        features = self._features(p, name, art, search_args, results)
+        if features:
+            browse: dict[str, Any] = {
+                "category": search_args["category"],
+                "features": features,
+                "sort": "rating",
+                "in_stock": True,
+            }
+            for key in ("min_price", "max_price"):
+                if search_args.get(key) is not None:
+                    browse[key] = search_args[key]
+            return _call("browse_by_price", browse)
         if name == "search_products" and art.get("alternatives") and search_args.get("options"):
             retry = self._relax_options(search_args, art, turn)
             if retry is not None:
@@ -805,6 +817,32 @@ class OfflinePlanner(BaseChatModel):
         ]
         return _call("recommend", {"items": recs, "message": message})
 
+    def _features(
+        self,
+        p: Parsed,
+        name: str,
+        art: dict[str, Any],
+        args: dict[str, Any],
+        results: list[tuple[str, dict[str, Any], str]],
+    ) -> list[str]:
+        """Words of the request beyond the category ("4-season") that no top hit's title has:
+        worth a look-up in the category's attributes (browse_by_price features)."""
+        if name != "search_products" or art.get("alternatives") or not art.get("items"):
+            return []
+        if not args.get("category") or args.get("options") or args.get("brand"):
+            return []
+        if any(n == "browse_by_price" for n, _, _ in results):
+            return []
+        cat = set(normalize_value(args["category"]).split())
+        words = [
+            w
+            for w in str(args.get("query") or "").split()
+            if len(w) > 2 and w not in VAGUE_WORDS and not set(norm_words(w)) <= cat
+        ]
+        titles = " ".join(fold(i.get("title") or "") for i in art["items"][:3])
+        missing = [w for w in words if f" {fold(w)} " not in f" {titles} "]
+        return missing[:4] if len(missing) == len(words) else []
+
     def _search_args(self, turn: list[BaseMessage]) -> dict[str, Any]:
         """Arguments of the latest search or browse call of this turn."""
         for m in reversed(turn):
@@ -959,7 +997,10 @@ class OfflinePlanner(BaseChatModel):
         history: Sequence[BaseMessage] = (),
     ) -> AIMessage:
         found = [
-            (n, a) for n, a, _ in reversed(results) if n in ("search_products", "browse_by_price")
+            (n, a)
+            for n, a, _ in reversed(results)
+            if n in ("search_products", "browse_by_price")
+            and a.get("features_matched") is not False
         ]
         tool, search = found[0] if found else ("", {})
         inv = next((a for n, a, _ in reversed(results) if n == "check_inventory"), None)

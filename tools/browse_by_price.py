@@ -7,6 +7,8 @@ from typing import Any, Literal
 from langchain_core.tools import BaseTool, tool
 
 from catalog.constraints import Constraints, UnknownValue, fitting_variants, qualifying_ids, resolve
+from catalog.models import Product
+from catalog.normalize import fold
 from catalog.service import Catalog
 from tools.common import as_data, item_line, load_products, variant_dict
 
@@ -19,8 +21,11 @@ def browse(
     sort: str,
     in_stock: bool,
     limit: int,
+    features: list[str] | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """SQL browse; never raises."""
+    """SQL browse; never raises. `features` (words like "4-season") rank first the products
+    whose title or attribute values contain the most of them; when none does, they are
+    ignored and the artifact says so (`features_matched` false)."""
     artifact: dict[str, Any] = {"tool": "browse_by_price", "ids": [], "items": []}
     try:
         constraints = Constraints(
@@ -40,18 +45,40 @@ def browse(
         fits = fitting_variants(session, rc, ids)
         products = load_products(session, list(fits))
         items = [variant_dict(products[pid], v) for pid, v in fits.items() if pid in products]
+        wanted = [f for f in (fold(str(x)) for x in features or []) if f]
+        hits = {i["id"]: _feature_hits(products[i["id"]], wanted) for i in items} if wanted else {}
+    # A feature few products have says more than a common one: weigh each by its rarity.
+    common = {w: sum(1 for h in hits.values() if w in h) for w in wanted}
+    matches = {pid: sum(1 / common[w] for w in h) for pid, h in hits.items()}
+    if wanted:
+        artifact["features_matched"] = any(matches.values())
     if sort == "price_desc":
         items.sort(key=lambda i: (-i["price"], i["id"]))
     elif sort == "rating":
         items.sort(key=lambda i: (-(i["rating"] or 0), i["price"], i["id"]))
     else:
         items.sort(key=lambda i: (i["price"], i["id"]))
+    if wanted and artifact["features_matched"]:
+        items = [i for i in items if matches[i["id"]]]
+        items.sort(key=lambda i: -matches[i["id"]])  # stable: the chosen order breaks ties
     items = items[: max(1, min(int(limit), 20))]
     artifact["ids"] = [i["id"] for i in items]
     artifact["items"] = items
     label = ", ".join(rc.labels.get("category", [])) or "all categories"
     header = f"{len(items)} products in {label} sorted by {sort}:"
     return as_data(header, [item_line(i) for i in items]), artifact
+
+
+def _feature_hits(product: Product, wanted: list[str]) -> set[str]:
+    """How many of the folded feature phrases the product's title or attribute values hold."""
+    values = [product.title]
+    for k, v in (product.attributes or {}).items():
+        if v is True:
+            values.append(k)  # "noise_cancelling": true has the feature; false has not
+        elif v is not False and not isinstance(v, dict | list):
+            values.append(f"{k} {v}")
+    text = f" {' '.join(fold(str(v)) for v in values)} "
+    return {w for w in wanted if f" {w} " in text}
 
 
 def make_browse_by_price(catalog: Catalog) -> BaseTool:
@@ -65,6 +92,7 @@ def make_browse_by_price(catalog: Catalog) -> BaseTool:
         sort: Literal["price_asc", "price_desc", "rating"] = "price_asc",
         in_stock: bool = True,
         limit: int = 8,
+        features: list[str] | None = None,
     ) -> tuple[str, dict[str, Any]]:
         """List products of a category within a price range, sorted by price or rating.
 
@@ -77,7 +105,9 @@ def make_browse_by_price(catalog: Catalog) -> BaseTool:
             sort: price_asc (cheapest first), price_desc, or rating (best rated first).
             in_stock: only products in stock now (default true).
             limit: how many (1-20).
+            features: optional words the products should have in their title or attributes
+                (e.g. ["4-season"]); products with the most of them come first.
         """
-        return browse(catalog, category, min_price, max_price, sort, in_stock, limit)
+        return browse(catalog, category, min_price, max_price, sort, in_stock, limit, features)
 
     return browse_by_price

@@ -149,3 +149,25 @@ async def test_out_of_stock_product_offers_in_stock_alternatives(dj) -> None:
 async def test_compare_numeric_ids(dj) -> None:
     r = await dj.arun("compare products 121 and 122", thread_id="c")
     assert calls(r, "compare_products") == [{"product_ids": ["121", "122"]}]
+
+
+async def test_attribute_words_rank_by_the_catalog_attributes(assistant, demo_catalog) -> None:
+    r = await assistant.arun("I need a 4-season tent for winter camping", thread_id="a")
+    assert calls(r, "browse_by_price")[-1]["features"][0] == "4-season"
+    assert r.recommendations
+    with demo_catalog.store.session() as s:
+        for rec in r.recommendations:
+            product = s.get(Product, rec.product_id)
+            assert product is not None and product.category == "Tents"
+            assert product.attributes.get("season_rating") == "4-season"
+
+
+def test_browse_features_ignore_false_flags(demo_catalog) -> None:
+    from tools.browse_by_price import browse
+
+    _, art = browse(demo_catalog, "Headphones", None, None, "rating", True, 8, ["noise"])
+    assert art["features_matched"] and art["items"]
+    with demo_catalog.store.session() as s:
+        for item in art["items"]:
+            product = s.get(Product, item["id"])
+            assert product is not None and product.attributes.get("noise_cancelling") is True
