@@ -410,7 +410,7 @@ def _render_text(reply: str, recs: list[Recommendation]) -> str:
 
 
 def _rows(catalog: Any, ids: list[str]) -> dict[str, str]:
-    from tools.common import load_products
+    from tools.rendering import load_products
 
     with catalog.store.session() as session:
         return {pid: guards.row_text(p) for pid, p in load_products(session, ids).items()}

@@ -22,7 +22,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
-from tools.common import DATA_CLOSE, DATA_OPEN, item_line
+from tools.rendering import DATA_CLOSE, DATA_OPEN, item_line
 
 log = logging.getLogger("agent.rerank")
 

@@ -10,7 +10,7 @@ from catalog.constraints import Constraints, UnknownValue, fitting_variants, qua
 from catalog.models import Product
 from catalog.normalize import fold
 from catalog.service import Catalog
-from tools.common import as_data, item_line, load_products, variant_dict
+from tools.rendering import as_data, item_line, load_products, variant_dict
 
 
 def browse(

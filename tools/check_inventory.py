@@ -8,7 +8,7 @@ from langchain_core.tools import BaseTool, tool
 
 from catalog.constraints import Constraints, UnknownValue, resolve, variant_fits
 from catalog.service import Catalog
-from tools.common import as_data, clean, load_products, money, options_text, stock_text
+from tools.rendering import as_data, clean, load_products, money, options_text, stock_text
 
 
 def inventory(

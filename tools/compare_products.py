@@ -8,7 +8,7 @@ from langchain_core.tools import BaseTool, tool
 
 from agent.result import Comparison
 from catalog.service import Catalog
-from tools.common import (
+from tools.rendering import (
     as_data,
     best_variant,
     clean,

@@ -7,7 +7,7 @@ from typing import Any
 from langchain_core.tools import BaseTool, tool
 
 from catalog.service import Catalog
-from tools.common import as_data, best_variant, clean, money, options_text, stock_text
+from tools.rendering import as_data, best_variant, clean, money, options_text, stock_text
 
 
 def product_details(catalog: Catalog, product_id: str) -> tuple[str, dict[str, Any]]:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from agent.result import Recommendation
 from catalog.constraints import Constraints, resolve, variant_fits
 from catalog.service import Catalog
-from tools.common import best_variant, load_products
+from tools.rendering import best_variant, load_products
 
 
 class RecItem(BaseModel):

@@ -11,7 +11,7 @@ from langgraph.prebuilt import InjectedState
 from catalog.constraints import Constraints
 from catalog.search import SearchResult
 from catalog.service import Catalog
-from tools.common import as_data, clean, item_line
+from tools.rendering import as_data, clean, item_line
 
 # (query, candidate items) -> items best first; e.g. agent.rerank.LLMReranker. It may carry a
 # `candidates` attribute: how many hits to retrieve for it (default 20).

@@ -11,10 +11,10 @@ from catalog.constraints import Constraints, resolve, variant_fits
 from catalog.models import Product
 from tools.browse_by_price import browse
 from tools.check_inventory import inventory
-from tools.common import DATA_CLOSE, DATA_OPEN
 from tools.compare_products import compare
 from tools.get_product import product_details
 from tools.recommend import RecItem, render
+from tools.rendering import DATA_CLOSE, DATA_OPEN
 from tools.search_products import run_search
 from tools.toolkit import TERMINAL_TOOLS, make_tools
 

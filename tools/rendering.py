@@ -1,4 +1,4 @@
-"""Helpers shared by the tools: data delimiting, formatting and product loading."""
+"""How tools render catalog rows for the model: data delimiters, money, options, stock lines."""
 
 from __future__ import annotations
 
