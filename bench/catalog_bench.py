@@ -219,11 +219,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         kind, *rest = args.child
-        result = (
-            cmd_build(int(rest[0]), Path(rest[1]))
-            if kind == "build"
-            else cmd_search(Path(rest[0]), int(rest[1]))
-        )
+        if kind == "seed":
+            result = cmd_seed(int(rest[0]), Path(rest[1]))
+        elif kind == "build":
+            result = cmd_build(Path(rest[0]))
+        else:
+            result = cmd_search(Path(rest[0]), int(rest[1]))
         print(json.dumps(result))
         return
 
