@@ -27,14 +27,15 @@ from catalog.constraints import (
     Resolved,
     UnknownValue,
     Vocabulary,
-    fitting_variants,
+    product_conditions,
     qualifies,
     qualifying_ids,
     resolve,
+    variant_conditions,
 )
 from catalog.embedding import Encoder
 from catalog.index import DenseHit, VectorIndex
-from catalog.models import Product
+from catalog.models import Product, Variant
 from catalog.store import CatalogStore, search_tokens
 
 log = logging.getLogger(__name__)
@@ -344,37 +345,63 @@ class Searcher:
     ) -> list[Hit]:
         dense_rank = {pid: i for i, (pid, _) in enumerate(dense, start=1)}
         lexical_rank = {pid: i for i, pid in enumerate(lexical, start=1)}
+        # Plain column reads, not ORM objects: hydration runs on every search.
         with self.store.session() as session:
             products = {
-                p.id: p for p in session.scalars(select(Product).where(Product.id.in_(ids)))
-            }
-            fits = fitting_variants(session, rc, ids)
-            hits: list[Hit] = []
-            for pid in ids:
-                product = products.get(pid)
-                variant = fits.get(pid)
-                if product is None or variant is None:
-                    continue  # deleted or changed since retrieval: SQL has the last word
-                hits.append(
-                    Hit(
-                        product_id=pid,
-                        title=product.title,
-                        brand=product.brand,
-                        category=product.category,
-                        rating=product.rating,
-                        price=float(variant.price),
-                        currency=variant.currency,
-                        in_stock=variant.in_stock,
-                        variant_id=variant.id,
-                        variant_options=dict(variant.options),
-                        stock=variant.stock,
-                        score=fused[pid],
-                        rank=len(hits) + 1,
-                        similarity=similarity.get(pid),
-                        dense_rank=dense_rank.get(pid),
-                        lexical_rank=lexical_rank.get(pid),
-                    )
+                row.id: row
+                for row in session.execute(
+                    select(
+                        Product.id, Product.title, Product.brand, Product.category, Product.rating
+                    ).where(Product.id.in_(ids))
                 )
+            }
+            fits: dict[str, Any] = {}
+            variants = session.execute(
+                select(
+                    Variant.id,
+                    Variant.product_id,
+                    Variant.position,
+                    Variant.options,
+                    Variant.price,
+                    Variant.currency,
+                    Variant.stock,
+                    Variant.available,
+                )
+                .join(Product, Product.id == Variant.product_id)
+                .where(
+                    Variant.product_id.in_(ids), *variant_conditions(rc), *product_conditions(rc)
+                )
+            )
+            for v in variants:
+                best = fits.get(v.product_id)
+                if best is None or _fit_key(v) < _fit_key(best):
+                    fits[v.product_id] = v
+        hits: list[Hit] = []
+        for pid in ids:
+            product = products.get(pid)
+            variant = fits.get(pid)
+            if product is None or variant is None:
+                continue  # deleted or changed since retrieval: SQL has the last word
+            hits.append(
+                Hit(
+                    product_id=pid,
+                    title=product.title,
+                    brand=product.brand,
+                    category=product.category,
+                    rating=product.rating,
+                    price=float(variant.price),
+                    currency=variant.currency,
+                    in_stock=_in_stock(variant),
+                    variant_id=variant.id,
+                    variant_options=dict(variant.options or {}),
+                    stock=variant.stock,
+                    score=fused[pid],
+                    rank=len(hits) + 1,
+                    similarity=similarity.get(pid),
+                    dense_rank=dense_rank.get(pid),
+                    lexical_rank=lexical_rank.get(pid),
+                )
+            )
         return hits
 
 
@@ -386,6 +413,15 @@ class _Matrix:
     ids: list[str]
     row: dict[str, int]
     vectors: np.ndarray
+
+
+def _in_stock(variant: Any) -> bool:
+    return bool(variant.available) and (variant.stock is None or variant.stock > 0)
+
+
+def _fit_key(variant: Any) -> tuple[bool, float, int]:
+    """The same preference as constraints.fitting_variants: in stock, then cheapest, then first."""
+    return (not _in_stock(variant), float(variant.price), variant.position)
 
 
 def _best(hits: Sequence[DenseHit]) -> float:
