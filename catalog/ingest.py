@@ -28,8 +28,7 @@ from catalog.store import CatalogStore
 
 Progress = Callable[[str, int, int], None]
 _ENCODE_CHUNK = 256
-_WRITE_CHUNK = 2000
-_INDEX_CHUNK = 5000
+_WRITE_CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -299,49 +298,49 @@ def ingest(
     ]
     to_index = changed + repair
 
-    docs = {p.id: document_text(p) for p in to_index}
-    doc_hashes = {pid: text_hash(doc) for pid, doc in docs.items()}
-    vectors, fresh = embed_documents(
-        store, encoder, {doc_hashes[pid]: doc for pid, doc in docs.items()}, progress
-    )
-    report.encoded = len(fresh)
-
     if not changed and not deleted and not repair:
         report.written = True
         report.version = store.version()
         return report
 
     with store.session() as session, session.begin():
-        # One transaction, written in chunks that are flushed and then forgotten by the
-        # session, so a 100k-product file does not hold a million ORM objects at once.
-        for start in range(0, len(changed), _WRITE_CHUNK):
-            chunk = changed[start : start + _WRITE_CHUNK]
-            ids = [p.id for p in chunk]
-            session.execute(delete(Product).where(Product.id.in_(ids)))
-            store.delete_lexical(session, ids)
-            rows = [to_row(p, source, doc_hashes[p.id]) for p in chunk]
-            session.add_all(rows)
-            session.flush()
-            store.write_lexical(session, rows)
-            session.expunge_all()
-        for start in range(0, len(deleted), _WRITE_CHUNK):
-            chunk_ids = deleted[start : start + _WRITE_CHUNK]
-            session.execute(delete(Product).where(Product.id.in_(chunk_ids)))
-            store.delete_lexical(session, chunk_ids)
-        store.cache_vectors(session, encoder.model_name, fresh)
-        report.version = store.bump_version(session)
-        # Chroma is written last, inside the SQL transaction: if it fails, SQL rolls back and
-        # the next run re-sends the same idempotent upserts.
-        for start in range(0, len(to_index), _INDEX_CHUNK):
-            chunk = to_index[start : start + _INDEX_CHUNK]
+        # One transaction, written in chunks: each chunk's texts are embedded (cache first),
+        # its rows flushed and then forgotten by the session, and its vectors sent to Chroma,
+        # so memory follows the chunk size, not the file size.
+        for start in range(0, len(to_index), _WRITE_CHUNK):
+            chunk = to_index[start : start + _WRITE_CHUNK]
+            docs = {p.id: document_text(p) for p in chunk}
+            hashes = {pid: text_hash(doc) for pid, doc in docs.items()}
+            vectors, fresh = embed_documents(
+                store, encoder, {hashes[pid]: doc for pid, doc in docs.items()}
+            )
+            store.cache_vectors(session, encoder.model_name, fresh)
+            report.encoded += len(fresh)
+            rewrite = [p for p in chunk if p.id in changed_ids]
+            if rewrite:
+                ids = [p.id for p in rewrite]
+                session.execute(delete(Product).where(Product.id.in_(ids)))
+                store.delete_lexical(session, ids)
+                rows = [to_row(p, source, hashes[p.id]) for p in rewrite]
+                session.add_all(rows)
+                session.flush()
+                store.write_lexical(session, rows)
+                session.expunge_all()
+            # Chroma goes last for each chunk, inside the SQL transaction: if it fails, SQL
+            # rolls back and the next run re-sends the same idempotent upserts.
             index.upsert(
                 [p.id for p in chunk],
-                np.stack([vectors[doc_hashes[p.id]] for p in chunk]),
+                np.stack([vectors[hashes[p.id]] for p in chunk]),
                 [docs[p.id] for p in chunk],
                 [chroma_metadata(p) for p in chunk],
             )
             if progress:
-                progress("index", start + len(chunk), len(to_index))
+                progress("ingest", start + len(chunk), len(to_index))
+        for start in range(0, len(deleted), _WRITE_CHUNK):
+            chunk_ids = deleted[start : start + _WRITE_CHUNK]
+            session.execute(delete(Product).where(Product.id.in_(chunk_ids)))
+            store.delete_lexical(session, chunk_ids)
+        report.version = store.bump_version(session)
         if deleted:
             index.delete(deleted)
     report.written = True
