@@ -223,6 +223,35 @@ _SHOPPING_RE = re.compile(
     re.I,
 )
 _PRICE_Q_RE = re.compile(r"\bhow much\b|\bprice\b|\bcost\b|\bexpensive\b", re.I)
+# Comparing products named by title: the intent ("which is better ... X or Y", "X vs Y",
+# "difference between X and Y"), the separators between the names (a plain "and" only when no
+# stronger one is there: titles have "and" in them), the lead-in words before the first name, and
+# the words that end a name ("... Speaker for camping").
+_COMPARE_Q_RE = re.compile(
+    r"\bcompared?\b|\bvs\.?(?=\s|$)|\bversus\b|\bdifferences? between\b"
+    r"|\b(?:better|worse)\b[^?.!]*?\bthan\b"
+    r"|\bwhich\b[^?]*\b(?:better|best|recommend|choose|pick|prefer|get|buy)\b",
+    re.I,
+)
+_STRONG_SEP_RE = re.compile(
+    r"\s*,\s+(?:(?:and|or)\s+)?|\s+(?:vs\.?|versus|or|against|than|compared (?:to|with)"
+    r"|compares? (?:to|with))\s+|\s+(?:with|to)\s+(?=(?:[Tt]he|[Aa]n?)\s+[A-Z0-9])",
+    re.I,
+)
+# The product cards' compare button: "Compare <title> (<id>) with <title> (<id>)", left to the
+# handling of shown products.
+_CARD_REF_RE = re.compile(r"\)\s+(?:with|and)\s+")
+_AND_SEP_RE = re.compile(r"\s+(?:and|&)\s+", re.I)
+_AND_THE_SEP_RE = re.compile(r"\s+(?:and|&)\s+(?=(?:[Tt]he|[Aa]n?)\s+[A-Z0-9])")
+_PUNCT = " \t\"'\u201c\u201d\u2018\u2019.?!;:,"
+_ARTICLE_RE = re.compile(r"(?:^|\s)(?:[Tt]he|[Aa]n?)\s+(?=[A-Z0-9])")
+_LEAD_RE = re.compile(
+    r"^(?:(?:please|can|could|would|will|you|i|we|should|compare|comparing|between|which|one"
+    r"|is|are|better|best|what|what's|whats|the|difference|differences|a|an|tell|me|how|does"
+    r"|do|about|and|or|so)\b[\s,]*)+",
+    re.I,
+)
+_NAME_END_RE = re.compile(r"\s+(?:for|in|to|if|when|with|better|worse|than|overall)\b", re.I)
 _UNITS = {
     "hours": "hours",
     "hour": "hours",
@@ -538,6 +567,14 @@ class OfflinePlanner(BaseChatModel):
             max_items = max(1, min(int(m.group(1)), 6))
         if any("budget exhausted" in c or "tool call budget" in c for _, _, c in results):
             return self._finish(p, results, self._search_args(turn), max_items, history)
+        parts = [] if _ids_in(text) else self._compared(text)
+        if parts:
+            step = self._compare_named(parts, results, max_items)
+            if step is not None:
+                return step
+            # none of the names is a product's title: the ordinary handling of the message
+            turn = _without_calls(turn, len(parts))
+            results = _tool_results(turn)
         special = self._special(p, text, history, results, turn, max_items)
         if special is not None:
             return special
@@ -772,6 +809,98 @@ class OfflinePlanner(BaseChatModel):
             return None
         return name
 
+    def _compared(self, text: str) -> list[str]:
+        """The 2-4 products a comparison names by title ("which is better: the X or the Y?",
+        "X vs Y", "the difference between X and Y"), or [] when the message is no such thing."""
+        if not _COMPARE_Q_RE.search(text) or _CARD_REF_RE.search(text):
+            return []
+        body = text.strip()
+        if ":" in body:
+            after = body.rsplit(":", 1)[1]
+            if _STRONG_SEP_RE.search(after) or _AND_SEP_RE.search(after):
+                body = after
+        body = body.strip().rstrip("?!.").strip()
+        raw = [
+            piece for part in _STRONG_SEP_RE.split(body) for piece in _AND_THE_SEP_RE.split(part)
+        ]
+        if len(raw) < 2:
+            raw = _AND_SEP_RE.split(body)
+        names = [_part_name(r) for r in raw]
+        while names and not self._name_like(names[0]):
+            names = names[1:]  # the lead-in: "Which is better for camping, the X or the Y"
+        names = list(dict.fromkeys(names))
+        if not 2 <= len(names) <= 4 or not all(self._name_like(n) for n in names):
+            return []
+        return names
+
+    def _name_like(self, name: str) -> bool:
+        """Whether a piece of a comparison reads as a product's name: two words or more, and a
+        capital (as titles are typed) or a brand of the catalog."""
+        words = norm_words(name)
+        if len([w for w in words if w not in STOP]) < 2:
+            return False
+        return name[:1].isupper() or name[:1].isdigit() or self.parser._brand(words) is not None
+
+    def _compare_named(
+        self, parts: list[str], results: list[tuple[str, dict[str, Any], str]], max_items: int
+    ) -> AIMessage | None:
+        """Search each named product, match a title, compare the ones found (two or more) and
+        answer from the comparison. None when no name is a product's title."""
+        done = results[: len(parts)]
+        if len(done) < len(parts):
+            part = parts[len(done)]
+            args: dict[str, Any] = {"query": part, "exclude_shown": False, "limit": 8}
+            brand = self.parser._brand(norm_words(part))
+            if brand:
+                args["brand"] = brand
+            return _call("search_products", args)
+        found: list[dict[str, Any]] = []
+        missing: list[str] = []
+        near: list[dict[str, Any]] = []
+        for part, (name, art, _) in zip(parts, done, strict=True):
+            items = (
+                []
+                if name != "search_products" or art.get("alternatives")
+                else list(art.get("items") or [])
+            )
+            match = _name_match(part, items)
+            if match is None:
+                missing.append(part)
+                near.extend(items)
+            elif match["id"] not in {f["id"] for f in found}:
+                found.append(match)
+        if len(found) >= 2:
+            later = results[len(parts) :]
+            if not later:
+                return _call("compare_products", {"product_ids": [f["id"] for f in found][:4]})
+            return self._compare_reply(later[-1][1], missing)
+        if not found:
+            return None
+        if missing:
+            message = (
+                f"Sorry, I couldn't find {_quoted(missing)} in our catalog, so I can't compare "
+                f"them. I did find the {found[0]['title']}"
+            )
+        else:
+            message = f"Those both name the {found[0]['title']}"
+        ids = {found[0]["id"]}
+        others = []
+        for item in near:
+            if item.get("in_stock") and item["id"] not in ids and len(others) < max_items - 1:
+                ids.add(item["id"])
+                others.append(item)
+        message += "; here it is" + (" with the closest matches:" if others else ":")
+        recs = [
+            {
+                "product_id": i["id"],
+                "variant_id": i.get("variant_id"),
+                "reason": _money(i["price"])
+                + (", in stock" if i.get("in_stock") else ", currently out of stock"),
+            }
+            for i in [found[0], *others]
+        ]
+        return _call("recommend", {"items": recs, "message": message})
+
     def _named_flow(
         self,
         name: str,
@@ -975,18 +1104,46 @@ class OfflinePlanner(BaseChatModel):
         cat = set(normalize_value(p.category or "").split())
         return [w for w in norm_words(p.query) if w not in cat and w not in VAGUE_WORDS]
 
-    def _compare_reply(self, art: dict[str, Any]) -> AIMessage:
+    def _compare_reply(self, art: dict[str, Any], missing: Sequence[str] = ()) -> AIMessage:
+        """The comparison summed up from the compare_products result only: each product's price,
+        rating and stock, which is cheaper and which rated higher, and the attributes that differ.
+        """
         comp = art.get("comparison")
+        note = f"I couldn't find {_quoted(missing)} in our catalog. " if missing else ""
         if not comp:
-            return _call("reply", {"message": "I could not compare those products."})
+            return _call("reply", {"message": note + "I could not compare those products."})
         cols = comp["columns"][1:]
-        prices = next((r[1:] for r in comp["rows"] if r[0] == "price"), [])
-        ratings = next((r[1:] for r in comp["rows"] if r[0] == "rating"), [])
+        rows = {r[0]: r[1:] for r in comp["rows"]}
+        prices = rows.get("price", [])
+        ratings = rows.get("rating", [])
+        stock = rows.get("stock", [])
         parts = [
-            f"{c}: {p}" + (f", rated {r}" if r != "-" else "")
-            for c, p, r in zip(cols, prices, ratings, strict=False)
+            f"{c}: {p}"
+            + (f", rated {r}" if r != "-" else "")
+            + (", out of stock" if i < len(stock) and stock[i].startswith("out") else "")
+            for i, (c, p, r) in enumerate(zip(cols, prices, ratings, strict=False))
         ]
-        return _call("reply", {"message": "Side by side: " + "; ".join(parts) + "."})
+        message = note + "Side by side: " + "; ".join(parts) + "."
+        more = "cheaper" if len(cols) == 2 else "the cheapest"
+        summary = []
+        cheap = _best(cols, [_num(re.sub(r"[^\d.,]", "", p)) for p in prices], low=True)
+        if cheap:
+            summary.append(f"the {cheap} is {more}")
+        rated = _best(cols, [_num(r) if r != "-" else None for r in ratings], low=False)
+        if rated:
+            summary.append(f"the {rated} is rated " + ("higher" if len(cols) == 2 else "highest"))
+        if summary:
+            text = " and ".join(summary)
+            message += f" {text[0].upper()}{text[1:]}."
+        skip = {"price", "brand", "category", "rating", "stock"}
+        diffs = [
+            f"{_attr_label(k)}: " + " vs ".join(_YES_NO.get(v, v) for v in vals)
+            for k, *vals in comp["rows"]
+            if k not in skip and len(set(vals)) > 1 and _shown_attr(k, vals[0])
+        ][:3]
+        if diffs:
+            message += " Where they differ: " + "; ".join(diffs) + "."
+        return _call("reply", {"message": message})
 
     def _finish(
         self,
@@ -1168,6 +1325,67 @@ def _title_match(name: str, items: list[dict[str, Any]]) -> dict[str, Any] | Non
         if cover >= 0.99 and precision >= 0.75 and (best is None or precision > best[0]):
             best = (precision, item)
     return best[1] if best else None
+
+
+def _part_name(part: str) -> str:
+    """A product's name out of one piece of a comparison: after its article ("the Halden Block
+    Speaker"), or without the lead-in words ("compare Halden Block Speaker")."""
+    part = part.strip(_PUNCT)
+    m = _ARTICLE_RE.search(part)
+    name = part[m.end() :] if m else _LEAD_RE.sub("", part)
+    return name.strip(_PUNCT)
+
+
+def _name_match(name: str, items: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The hit titled `name`, or titled its start before a trailing clause ("... Speaker for
+    camping"), the longest such start first."""
+    match = _title_match(name, items)
+    if match is not None:
+        return match
+    for m in reversed(list(_NAME_END_RE.finditer(name))):
+        head = name[: m.start()]
+        if len([w for w in norm_words(head) if w not in STOP]) >= 2:
+            match = _title_match(head, items)
+            if match is not None:
+                return match
+    return None
+
+
+def _without_calls(turn: list[BaseMessage], n: int) -> list[BaseMessage]:
+    """The turn without its first `n` tool calls and their results."""
+    dropped: set[str] = set()
+    out: list[BaseMessage] = []
+    for m in turn:
+        if isinstance(m, AIMessage) and m.tool_calls and len(dropped) < n:
+            dropped.update(c["id"] for c in m.tool_calls)
+            continue
+        if isinstance(m, ToolMessage) and m.tool_call_id in dropped:
+            continue
+        out.append(m)
+    return out
+
+
+def _quoted(parts: Sequence[str]) -> str:
+    return " or ".join(f'"{p}"' for p in parts)
+
+
+def _best(cols: list[str], values: list[float | None], *, low: bool) -> str | None:
+    """The column with the single lowest (or highest) value, if every column has one."""
+    if len(values) != len(cols) or any(v is None for v in values) or len(set(values)) < 2:
+        return None
+    target = min(values) if low else max(values)  # type: ignore[type-var]
+    winners = [c for c, v in zip(cols, values, strict=True) if v == target]
+    return winners[0] if len(winners) == 1 else None
+
+
+_YES_NO = {"True": "yes", "False": "no", "-": "n/a"}
+
+
+def _attr_label(key: str) -> str:
+    parts = key.lower().split("_")
+    unit = _UNITS.get(parts[-1]) if len(parts) > 1 else None
+    label = " ".join(parts[:-1] if unit else parts)
+    return f"{label} ({unit})" if unit else label
 
 
 def _last_single(history: Sequence[BaseMessage]) -> str | None:

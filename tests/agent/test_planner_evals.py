@@ -1,6 +1,7 @@
 """Regression tests for the offline planner's behaviours the eval suite judges: honest "we don't
 carry that", off-topic chat, impossible budgets, products named by id or title, follow-up
-questions about a shown product, vague requests, option refinements and out-of-stock answers.
+questions about a shown product, products compared by title, vague requests, option refinements
+and out-of-stock answers.
 
 They run the whole graph on the demo catalog (and DummyJSON where it has the case) and check
 the facts against SQL, never against scenario strings.
@@ -8,6 +9,7 @@ the facts against SQL, never against scenario strings.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -171,3 +173,77 @@ def test_browse_features_ignore_false_flags(demo_catalog) -> None:
         for item in art["items"]:
             product = s.get(Product, item["id"])
             assert product is not None and product.attributes.get("noise_cancelling") is True
+
+
+def _id_by_title(demo_catalog, title: str) -> str:  # type: ignore[no-untyped-def]
+    with demo_catalog.store.session() as s:
+        product = s.query(Product).filter(Product.title == title).one()
+        return str(product.id)
+
+
+ROAM = "Kestrel Audio Roam 2 Waterproof Portable Bluetooth Speaker"
+BLOCK = "Halden Block Bluetooth Speaker"
+CAMPFIRE = "Sonavo Campfire Portable Bluetooth Speaker"
+NOWHERE = "Zorblax Quantum Hyperdrive Speaker"
+
+
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        (f"Which is better for camping: the {ROAM} or the {BLOCK}?", [ROAM, BLOCK]),
+        (f"Compare the {CAMPFIRE} vs the {BLOCK}", [CAMPFIRE, BLOCK]),
+        (f"{BLOCK} versus {ROAM}", [BLOCK, ROAM]),
+        (f"compare the {ROAM} with the {BLOCK} please", [ROAM, BLOCK]),
+        (f"What's the difference between the {ROAM} and the {CAMPFIRE}?", [ROAM, CAMPFIRE]),
+        (f"Is the {BLOCK} better for camping than the {CAMPFIRE}?", [BLOCK, CAMPFIRE]),
+        (f"which is better, the {ROAM}, the {BLOCK} or the {CAMPFIRE}?", [ROAM, BLOCK, CAMPFIRE]),
+    ],
+)
+async def test_compare_products_named_by_title(assistant, demo_catalog, text, titles) -> None:
+    ids = [_id_by_title(demo_catalog, t) for t in titles]
+    r = await assistant.arun(text, thread_id="cn")
+    assert calls(r, "compare_products") == [{"product_ids": ids}]
+    assert names(r)[-1] == "reply"
+    assert r.comparison is not None and r.comparison.product_ids == ids
+    # the answer is written from the comparison: its titles and its prices, nothing else
+    rows = {row[0]: row[1:] for row in r.comparison.rows}
+    for title, price in zip(r.comparison.columns[1:], rows["price"], strict=True):
+        assert title in r.reply and price in r.reply
+    quoted = set(re.findall(r"\$[\d,]+\.\d\d", r.reply))
+    assert quoted and quoted <= set(rows["price"])
+    assert "couldn't find" not in r.reply
+
+
+async def test_compare_by_title_reports_a_name_it_cannot_find(assistant, demo_catalog) -> None:
+    ids = [_id_by_title(demo_catalog, t) for t in (ROAM, BLOCK)]
+    r = await assistant.arun(
+        f"Compare the {ROAM} vs the {BLOCK} vs the {NOWHERE}",
+        thread_id="cm",
+    )
+    assert calls(r, "compare_products") == [{"product_ids": ids}]
+    assert "couldn't find" in r.reply and f'"{NOWHERE}"' in r.reply
+    assert NOWHERE not in " ".join(r.comparison.columns if r.comparison else [])
+
+
+async def test_compare_by_title_with_one_name_found_is_honest(assistant, demo_catalog) -> None:
+    block = _id_by_title(demo_catalog, BLOCK)
+    r = await assistant.arun(f"Which is better: the {BLOCK} or the {NOWHERE}?", thread_id="c1")
+    assert "compare_products" not in names(r)
+    assert "couldn't find" in r.reply and f'"{NOWHERE}"' in r.reply
+    assert r.recommendations and r.recommendations[0].product_id == block
+
+
+async def test_compare_words_that_name_no_product_fall_back_to_a_search(assistant) -> None:
+    r = await assistant.arun(
+        "Which is better: Waterproof Speakers or Portable Speakers?", thread_id="cf"
+    )
+    assert "compare_products" not in names(r)
+    assert "couldn't find" not in r.reply
+    assert r.recommendations
+
+
+async def test_compare_first_two_still_compares_what_was_shown(assistant) -> None:
+    r1 = await assistant.arun("bluetooth speaker under $250", thread_id="c2")
+    shown = [x.product_id for x in r1.recommendations][:2]
+    r2 = await assistant.arun("compare the first two", thread_id="c2")
+    assert calls(r2, "compare_products") == [{"product_ids": shown}]
