@@ -53,7 +53,7 @@ def build_graph(
     breaker: CircuitBreaker | None = None,
     tool_budget: int = 8,
     tool_choice: str = "auto",
-    prompt_token_budget: int = 6000,
+    prompt_token_budget: int = 2500,
     store_name: str = "the store",
     model_name: str = "offline",
 ) -> Any:
