@@ -22,6 +22,7 @@ from pydantic import ConfigDict, PrivateAttr
 
 from catalog.constraints import Vocabulary
 from catalog.normalize import fold, normalize_value
+from catalog.store import STOPWORDS
 
 _NUM = r"\$?\s*(\d[\d,]*(?:\.\d+)?)"
 _MAX_RE = re.compile(
@@ -66,62 +67,16 @@ VAGUE_WORDS = frozenset(
         "looking",
     ]
 )
-STOP = frozenset(
+# The lexical index's stopwords, plus words that steer a request without naming a product.
+STOP = STOPWORDS | frozenset(
     [
-        "a",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "best",
-        "buy",
-        "by",
-        "can",
         "could",
-        "do",
-        "for",
-        "from",
-        "get",
-        "have",
-        "i",
-        "im",
         "i'm",
-        "in",
-        "is",
-        "it",
-        "me",
-        "my",
-        "need",
-        "of",
-        "on",
-        "or",
-        "please",
-        "show",
-        "some",
-        "that",
-        "the",
-        "their",
-        "them",
-        "this",
-        "to",
-        "want",
-        "we",
-        "what",
-        "which",
-        "with",
-        "you",
-        "your",
-        "looking",
-        "find",
         "would",
         "like",
         "also",
         "one",
         "ones",
-        "some",
         "more",
         "other",
         "others",
@@ -150,7 +105,6 @@ STOP = frozenset(
         "size",
         "color",
         "colour",
-        "in",
         "stock",
         "available",
         "now",
@@ -169,7 +123,6 @@ STOP = frozenset(
         "products",
         "pair",
         "pairs",
-        "something",
         "anything",
         "around",
         "about",

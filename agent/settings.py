@@ -7,10 +7,13 @@ everything else receives values as arguments. Every field is listed in `.env.exa
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from catalog.service import Catalog
 
 
 class Settings(BaseSettings):
@@ -86,3 +89,15 @@ class Settings(BaseSettings):
     def remote_model(self) -> bool:
         """A remote endpoint is configured; otherwise the offline planner answers."""
         return bool(self.openai_base_url) and self.model != "offline"
+
+    def open_catalog(self) -> Catalog:
+        """Open the catalog where these settings say it lives (SQL + vector index)."""
+        from catalog.service import open_catalog
+
+        return open_catalog(
+            self.catalog_url,
+            chroma_path=None if self.chroma_url else self.chroma_path,
+            chroma_url=self.chroma_url,
+            embedding_model=self.embedding_model,
+            search_timeout_s=self.search_timeout_s,
+        )

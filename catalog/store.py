@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.models import Base, CatalogMeta, EmbeddingCacheRow, Product
 
-_STOPWORDS = frozenset(
+STOPWORDS = frozenset(
     [
         "a",
         "an",
@@ -80,7 +80,7 @@ def sqlite_url(path: Path) -> str:
 def search_tokens(query: str) -> list[str]:
     """Content words of a query, for the lexical index."""
     words = re.findall(r"[a-z0-9]+", query.lower())
-    return [w for w in words if w not in _STOPWORDS and len(w) > 1]
+    return [w for w in words if w not in STOPWORDS and len(w) > 1]
 
 
 class CatalogStore:

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from agent.result import TurnResult
 from agent.settings import Settings
 from catalog.models import Product
-from catalog.service import Catalog, open_catalog
+from catalog.service import Catalog
 from ui.api import ApiState, create_router, install_routes
 from ui.cards import (
     CURRENCY_STYLES,
@@ -51,16 +51,6 @@ CONTEXT_FN = "shop_page_context"  # the copilot function the host page answers
 settings = Settings()
 
 
-def _open_catalog(s: Settings) -> Catalog:
-    return open_catalog(
-        s.catalog_url,
-        chroma_path=None if s.chroma_url else s.chroma_path,
-        chroma_url=s.chroma_url,
-        embedding_model=s.embedding_model,
-        search_timeout_s=s.search_timeout_s,
-    )
-
-
 def _build_assistant(s: Settings, catalog: Catalog) -> Any:
     try:
         from agent.assistant import build_assistant
@@ -74,7 +64,7 @@ def _build_assistant(s: Settings, catalog: Catalog) -> Any:
         return SearchOnlyAssistant(catalog, reason=type(exc).__name__)
 
 
-catalog = _open_catalog(settings)
+catalog = settings.open_catalog()
 assistant = _build_assistant(settings, catalog)
 fallback = SearchOnlyAssistant(catalog)
 

@@ -10,7 +10,6 @@ from rich.console import Console
 
 from agent.assistant import build_assistant
 from agent.settings import Settings
-from catalog.service import open_catalog
 
 
 def chat(
@@ -20,13 +19,7 @@ def chat(
 ) -> None:
     """Chat with the shopping assistant over the loaded catalog."""
     settings = Settings()
-    catalog = open_catalog(
-        settings.catalog_url,
-        chroma_path=None if settings.chroma_url else settings.chroma_path,
-        chroma_url=settings.chroma_url,
-        embedding_model=settings.embedding_model,
-        search_timeout_s=settings.search_timeout_s,
-    )
+    catalog = settings.open_catalog()
     assistant = build_assistant(settings, catalog)
     thread_id = thread or uuid.uuid4().hex[:12]
     console = Console()

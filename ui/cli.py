@@ -34,19 +34,6 @@ DEMO_CACHE = DEMO_DIR / "embeddings.npz"
 FORMATS = ["auto", "jsonl", "csv", "dummyjson", "tau2"]
 
 
-def open_from_settings(settings: Settings):  # type: ignore[no-untyped-def]
-    """Open the catalog where the settings say it lives."""
-    from catalog.service import open_catalog
-
-    return open_catalog(
-        settings.catalog_url,
-        chroma_path=None if settings.chroma_url else settings.chroma_path,
-        chroma_url=settings.chroma_url,
-        embedding_model=settings.embedding_model,
-        search_timeout_s=settings.search_timeout_s,
-    )
-
-
 def run_ingest(
     settings: Settings,
     path: Path,
@@ -59,7 +46,7 @@ def run_ingest(
     """Ingest one file with a progress bar and a summary; return the exit code."""
     from catalog.ingest import IngestRejected, ingest, seed_embedding_cache
 
-    catalog = open_from_settings(settings)
+    catalog = settings.open_catalog()
     if path.resolve() == DEMO_JSONL.resolve() and DEMO_CACHE.exists():
         seed_embedding_cache(catalog.store, DEMO_CACHE)
     with Progress(
@@ -191,7 +178,7 @@ def search_command(
         options=options,
         in_stock=in_stock,
     )
-    catalog = open_from_settings(Settings())
+    catalog = Settings().open_catalog()
     result = catalog.searcher.search(text, constraints, k=k)
     if result.unknown is not None:
         err.print(f"[red]{result.unknown}[/red]")
@@ -232,7 +219,7 @@ def export_cache_command(
     from catalog.models import Product
 
     settings = Settings()
-    catalog = open_from_settings(settings)
+    catalog = settings.open_catalog()
     with catalog.store.session() as session:
         hashes = list(session.scalars(select(Product.doc_hash)))
     count = export_embedding_cache(catalog.store, catalog.encoder.model_name, hashes, out)
