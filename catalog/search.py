@@ -41,6 +41,8 @@ from catalog.store import CatalogStore, search_tokens
 log = logging.getLogger(__name__)
 
 RRF_K = 60
+_WALK_LIMIT = 4000  # products of the exact ranking checked before materialising the filter
+_WALK_BATCH = 500
 # Calibrated on the demo catalog (bench/retrieval_quality.py): queries for things the store
 # does not sell top out below this cosine similarity; real requests sit above it.
 NO_MATCH_SIMILARITY = 0.35
@@ -179,18 +181,26 @@ class Searcher:
 
         dense: list[tuple[str, float]] = []
         best_any = 0.0
+        lexical: list[str] = []
         if query.strip():
+            t0 = time.perf_counter()
+            vector = self.embed_query(query)
+            result.timings_ms["embed"] = round((time.perf_counter() - t0) * 1000, 2)
+            started = time.perf_counter()  # the query embedding is timed on its own
+            # Dense (Chroma, in the pool) and lexical (SQL, here) run side by side.
+            future = self._pool.submit(self._dense_ranked, vector, rc, depth)
+            lexical = self._lexical(query, rc, depth, widen=False)
             try:
-                dense, best_any = self._dense_with_timeout(query, rc, depth, result)
+                dense, best_any = future.result(timeout=self.dense_timeout_s)
             except Exception as exc:  # noqa: BLE001 - any vector-store failure degrades
+                if isinstance(exc, concurrent.futures.TimeoutError):
+                    exc = TimeoutError(f"vector search took over {self.dense_timeout_s}s")
                 log.warning("dense search failed, degrading to lexical: %s", exc)
                 result.degraded = True
                 result.degraded_reason = f"vector search unavailable ({type(exc).__name__}: {exc})"
-        t_dense = time.perf_counter()
-        # With dense results to fuse, lexical contributes exact all-word matches only; alone
-        # (degraded) it widens to any-word matches so the shopper still gets k hits.
-        lexical = self._lexical(query, rc, depth, widen=result.degraded)
-        t_lex = time.perf_counter()
+                # Alone, lexical widens to any-word matches so the shopper still gets k hits.
+                lexical = self._lexical(query, rc, depth, widen=True)
+        t_retrieved = time.perf_counter()
 
         if not query.strip():
             ranked = self._browse(rc, k)
@@ -208,8 +218,7 @@ class Searcher:
                 not lexical if result.degraded else best_any < self.no_match_similarity
             )
         result.timings_ms |= {
-            "dense": round((t_dense - started) * 1000, 2),
-            "lexical": round((t_lex - t_dense) * 1000, 2),
+            "retrieval": round((t_retrieved - started) * 1000, 2),
             "total": round((time.perf_counter() - started) * 1000, 2),
         }
         return result
@@ -217,18 +226,6 @@ class Searcher:
     def embed_query(self, query: str) -> np.ndarray:
         """The query vector (kept separate so benchmarks can time it apart)."""
         return self.encoder.encode([query])[0]
-
-    def _dense_with_timeout(
-        self, query: str, rc: Resolved, depth: int, result: SearchResult
-    ) -> tuple[list[tuple[str, float]], float]:
-        t0 = time.perf_counter()
-        vector = self.embed_query(query)
-        result.timings_ms["embed"] = round((time.perf_counter() - t0) * 1000, 2)
-        future = self._pool.submit(self._dense_ranked, vector, rc, depth)
-        try:
-            return future.result(timeout=self.dense_timeout_s)
-        except concurrent.futures.TimeoutError:
-            raise TimeoutError(f"vector search took over {self.dense_timeout_s}s") from None
 
     def dense(self, vector: np.ndarray, rc: Resolved, depth: int) -> list[tuple[str, float]]:
         """Top `depth` qualifying products by cosine similarity, as (id, similarity)."""
@@ -254,11 +251,48 @@ class Searcher:
         found = [(h.product_id, h.similarity) for h in hits if h.product_id in ok]
         if len(found) >= depth or len(hits) >= total:
             return found[:depth], best_any
-        # Too few of the nearest neighbours qualify: the filter is selective, so score the
-        # qualifying set exactly instead of widening the neighbour list again and again.
+        if rc.categories or rc.brands:
+            # A category or brand bounds the qualifying set through an index: materialise it.
+            with self.store.session() as session:
+                ids = list(session.scalars(qualifying_ids(rc)))
+            return self._exact(vector, ids, depth), best_any
+        return self._walk(vector, rc, depth), best_any
+
+    def _walk(self, vector: np.ndarray, rc: Resolved, depth: int) -> list[tuple[str, float]]:
+        """Exact ranking of the whole catalog, checked against the filter in batches.
+
+        Too few of the nearest neighbours qualified. A broad filter still finds `depth`
+        qualifying products within the first few thousand of the exact ranking; a selective
+        one has a small qualifying set, which is then materialised and scored directly.
+        """
+        matrix = self._vectors()
+        if not matrix.ids:
+            return []
+        scores = matrix.vectors @ vector.astype(np.float32)
+        head = min(len(scores), _WALK_LIMIT)
+        top = np.argpartition(-scores, head - 1)[:head]
+        top = top[np.argsort(-scores[top])]
+        found: list[tuple[str, float]] = []
+        for start in range(0, len(top), _WALK_BATCH):
+            batch = [matrix.ids[i] for i in top[start : start + _WALK_BATCH]]
+            with self.store.session() as session:
+                ok = set(
+                    session.scalars(
+                        qualifying_ids(rc).where(
+                            Variant.product_id.in_(batch)
+                            if rc.filters_variants
+                            else Product.id.in_(batch)
+                        )
+                    )
+                )
+            found += [(pid, float(scores[matrix.row[pid]])) for pid in batch if pid in ok]
+            if len(found) >= depth:
+                return found[:depth]
+        if head == len(scores):
+            return found  # the whole catalog was walked: this is everything that qualifies
         with self.store.session() as session:
             ids = list(session.scalars(qualifying_ids(rc)))
-        return self._exact(vector, ids, depth), best_any
+        return self._exact(vector, ids, depth)
 
     def _exact(self, vector: np.ndarray, ids: list[str], depth: int) -> list[tuple[str, float]]:
         """Exact cosine over a materialised qualifying set, against the in-memory matrix."""
