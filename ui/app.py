@@ -357,10 +357,11 @@ async def on_message(message: cl.Message) -> None:
         msg.content = result.reply
     if result.comparison is not None and result.comparison.columns:
         msg.content += "\n\n" + comparison_markdown(result.comparison) if widget else ""
-    notes = list(result.notes)
-    if result.reduced_mode and REDUCED_NOTE not in notes:
-        notes.append(REDUCED_NOTE)
-    if notes:
-        msg.content += "\n\n" + "\n".join(f"_{n}_" for n in notes)
+    # TurnResult.notes are diagnostics (guard actions, error names) for logs and evals, not
+    # for the shopper; the agent already says "reduced mode" or "degraded" in the reply.
+    if result.notes:
+        log.info("turn notes: %s", "; ".join(result.notes))
+    if result.reduced_mode and "reduced mode" not in msg.content.lower():
+        msg.content += f"\n\n_{REDUCED_NOTE}_"
     msg.elements = _elements(result, prefs, widget)
     await msg.send()

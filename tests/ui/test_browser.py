@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,12 +56,13 @@ def wait_http(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
     raise TimeoutError(url)
 
 
-@pytest.fixture(scope="module")
-def ui_server(small_catalog: Catalog, small_catalog_dir: Path) -> Iterator[dict[str, str]]:
+@contextmanager
+def running_ui(data_dir: Path, **overrides: str) -> Iterator[dict[str, str]]:
+    """Start `python -m ui.server` on free ports; yield its URLs; stop its process group."""
     port, demo_port = free_port(), free_port()
     env = dict(os.environ)
     env.update(
-        SHOP_DATA_DIR=str(small_catalog_dir),
+        SHOP_DATA_DIR=str(data_dir),
         SHOP_MODEL="offline",
         SHOP_HOST="127.0.0.1",
         SHOP_PORT=str(port),
@@ -72,7 +74,9 @@ def ui_server(small_catalog: Catalog, small_catalog_dir: Path) -> Iterator[dict[
         TRANSFORMERS_OFFLINE="1",
     )
     env.pop("OPENAI_BASE_URL", None)
-    log = (small_catalog_dir / "ui-server.log").open("w")
+    env.update(overrides)
+    log_path = data_dir / f"ui-server-{port}.log"
+    log = log_path.open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "ui.server"], cwd=ROOT, env=env, stdout=log,
         stderr=subprocess.STDOUT, start_new_session=True,
@@ -81,7 +85,7 @@ def ui_server(small_catalog: Catalog, small_catalog_dir: Path) -> Iterator[dict[
         base, demo = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{demo_port}"
         wait_http(f"{base}/healthz", proc)
         wait_http(f"{demo}/healthz", proc)
-        yield {"base": base, "demo": demo, "log": str(small_catalog_dir / "ui-server.log")}
+        yield {"base": base, "demo": demo, "log": str(log_path)}
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -89,6 +93,12 @@ def ui_server(small_catalog: Catalog, small_catalog_dir: Path) -> Iterator[dict[
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def ui_server(small_catalog: Catalog, small_catalog_dir: Path) -> Iterator[dict[str, str]]:
+    with running_ui(small_catalog_dir) as urls:
+        yield urls
 
 
 @pytest.fixture
@@ -107,6 +117,14 @@ def page(chromium: str) -> Iterator:
             name = os.environ.get("PYTEST_CURRENT_TEST", "test").split(":")[-1].split(" ")[0]
             page.screenshot(path=str(ARTIFACTS / f"last-{name}.png"))
             browser.close()
+
+
+def login(page, base: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base + "/")
+    page.fill("#email", USER)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#chat-input")
 
 
 def send(page, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -138,11 +156,7 @@ def test_healthz_is_json(ui_server: dict[str, str]) -> None:
 def test_chat_page_cards_compare_and_history(
     ui_server: dict[str, str], page, small_catalog: Catalog
 ) -> None:
-    page.goto(ui_server["base"] + "/")
-    page.fill("#email", USER)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("#chat-input")
+    login(page, ui_server["base"])
     page.get_by_text("Hiking boots under $100").first.wait_for()  # a starter
     send(page, "Hiking boots under $100")
 
@@ -189,3 +203,28 @@ def test_widget_demo_bubble_answers_with_a_card(ui_server: dict[str, str], page)
     assert card.locator("[data-testid=card-price]").inner_text().startswith("$")
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "widget.png"))
+
+
+def test_a_failing_model_gets_a_friendly_reply_and_the_server_keeps_serving(
+    small_catalog: Catalog, small_catalog_dir: Path, page
+) -> None:
+    """A remote endpoint that refuses every connection: the shopper sees products from the
+    offline fallback with the reduced-mode note, never a traceback, and /healthz still answers."""
+    dead = free_port()  # nothing listens here
+    with running_ui(
+        small_catalog_dir,
+        OPENAI_BASE_URL=f"http://127.0.0.1:{dead}/v1",
+        OPENAI_API_KEY="test",
+        SHOP_MODEL="remote-model",
+        SHOP_MODEL_TIMEOUT_S="2",
+        SHOP_MODEL_MAX_RETRIES="0",
+    ) as urls:
+        login(page, urls["base"])
+        send(page, "Hiking boots under $100")
+        page.locator("[data-testid=product-card]").first.wait_for(timeout=90_000)
+        body = page.locator("body").inner_text()
+        assert "reduced mode" in body.lower()
+        assert "Traceback" not in body and "Error:" not in body
+        page.screenshot(path=str(ARTIFACTS / "chat-reduced-mode.png"))
+        with urllib.request.urlopen(f"{urls['base']}/healthz") as response:
+            assert response.status == 200
