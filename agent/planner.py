@@ -22,17 +22,9 @@ from pydantic import ConfigDict, PrivateAttr
 
 from catalog.constraints import Vocabulary
 from catalog.normalize import fold, normalize_value
+from catalog.query_text import parse_budget
 from catalog.store import STOPWORDS
 
-_NUM = r"\$?\s*(\d[\d,]*(?:\.\d+)?)"
-_MAX_RE = re.compile(
-    r"(?:under|below|less than|lower than|less then|no more than|not more than|max(?:imum)?"
-    r"|up to|at most|within|cheaper than|budget(?: of| is)?|<=?)\s*(?:of\s*)?" + _NUM,
-    re.I,
-)
-_MIN_RE = re.compile(r"(?:over|above|more than|at least|greater than|>=?)\s*" + _NUM, re.I)
-_RANGE_RE = re.compile(r"(?:between|from)\s*" + _NUM + r"\s*(?:and|to|-)\s*" + _NUM, re.I)
-_DOLLAR_RE = re.compile(r"\$\s*(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?)\s*(?:dollars|usd)\b", re.I)
 _SIZE_RE = re.compile(r"\bsize\s*([a-z0-9./-]+(?:\s*(?:wide|w))?)", re.I)
 
 VAGUE_WORDS = frozenset(
@@ -352,20 +344,8 @@ class Parser:
         return p
 
     def _prices(self, low: str, p: Parsed) -> None:
-        m = _RANGE_RE.search(low)
-        if m:
-            p.min_price, p.max_price = _num(m.group(1)), _num(m.group(2))
-            return
-        m = _MAX_RE.search(low)
-        if m:
-            p.max_price = _num(m.group(1))
-        m = _MIN_RE.search(low)
-        if m and not re.search(r"no more than|not more than", low[max(0, m.start() - 4) : m.end()]):
-            p.min_price = _num(m.group(1))
-        if p.max_price is None and p.min_price is None:
-            m = _DOLLAR_RE.search(low)
-            if m:
-                p.max_price = _num(m.group(1) or m.group(2))
+        budget = parse_budget(low)
+        p.min_price, p.max_price = budget.min_price, budget.max_price
 
     def _category(self, words: list[str], wordset: set[str]) -> str | None:
         best: tuple[int, str] | None = None

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
-from sqlalchemy import Select, and_, exists, func, or_, select, true
+from sqlalchemy import Select, and_, exists, or_, select, true
 from sqlalchemy.orm import Session
 
 from catalog.models import Product, Variant, VariantOption
@@ -243,14 +243,6 @@ def qualifies(product_id: Any, rc: Resolved) -> Any:
         *variant_conditions(rc),
         *product_conditions(rc),
     )
-
-
-def count_qualifying(session: Session, rc: Resolved, limit: int | None = None) -> int:
-    """How many products qualify (stopping early at `limit`)."""
-    sub = qualifying_ids(rc)
-    if limit is not None:
-        sub = sub.limit(limit)
-    return int(session.scalar(select(func.count()).select_from(sub.subquery())) or 0)
 
 
 def fitting_variants(

@@ -1,7 +1,7 @@
 """Budget phrases in free text ("under $50", "between 100 and 200", "$30-$60", "over 20").
 
-Used by `shop search` so a typed query behaves like the shopper meant it; the agent's planner
-has richer parsing of its own.
+The one budget reader: `shop search`, the offline planner and the UI's search-only fallback
+all use it, so a phrase means the same price bound everywhere.
 """
 
 from __future__ import annotations
@@ -9,19 +9,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NUM = r"\$?\s*(\d+(?:[.,]\d+)?)\s*(k)?\s*(?:dollars|usd|bucks)?"
+_NUM = r"\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(k\b)?\s*(?:dollars|usd|bucks)?"
 _PATTERNS: list[tuple[str, str]] = [
-    (rf"\bbetween\s+{_NUM}\s+(?:and|to|-)\s+{_NUM}", "range"),
+    (rf"\b(?:between|from)\s*{_NUM}\s*(?:and|to|-)\s*{_NUM}", "range"),
     (
-        r"(?<![\w.])\$\s*(\d+(?:[.,]\d+)?)\s*(k)?\s*(?:-|to)\s*\$?\s*(\d+(?:[.,]\d+)?)\s*(k)?",
+        r"(?<![\w.])\$\s*(\d[\d,]*(?:\.\d+)?)\s*(k\b)?\s*(?:-|to)\s*\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(k\b)?",
         "range",
     ),
     (
-        rf"\b(?:under|below|less than|cheaper than|at most|up to|max(?:imum)?|no more than|"
-        rf"within|<=?)\s+{_NUM}",
+        r"(?:\b(?:under|below|less than|lower than|less then|cheaper than|at most|up to|"
+        r"max(?:imum)?|no more than|not more than|within|budget(?: of| is)?)|<=?)\s*(?:of\s*)?"
+        + _NUM,
         "max",
     ),
-    (rf"\b(?:over|above|more than|at least|min(?:imum)?|from|>=?)\s+{_NUM}", "min"),
+    (
+        rf"(?:\b(?:over|above|more than|at least|greater than|min(?:imum)?|from)|>=?)\s*{_NUM}",
+        "min",
+    ),
+    # A bare "$50" or "50 dollars" with no other budget word reads as a cap.
+    (
+        r"\$\s*(\d[\d,]*(?:\.\d+)?)\s*(k\b)?|(\d[\d,]*(?:\.\d+)?)\s*(k\b)?\s*(?:dollars|usd|bucks)\b",
+        "bare",
+    ),
 ]
 
 
@@ -56,5 +65,9 @@ def parse_budget(text: str) -> Budget:
             high = _value(groups[0], groups[1])
         elif kind == "min" and low is None:
             low = _value(groups[0], groups[1])
+        elif kind == "bare":
+            if low is not None or high is not None:
+                continue
+            high = _value(groups[0] or groups[2], groups[1] or groups[3])
         rest = (rest[: match.start()] + " " + rest[match.end() :]).strip()
     return Budget(low, high, re.sub(r"\s+", " ", rest).strip())

@@ -72,11 +72,6 @@ STOPWORDS = frozenset(
 )
 
 
-def sqlite_url(path: Path) -> str:
-    """The SQLAlchemy URL of a SQLite file."""
-    return f"sqlite:///{path}"
-
-
 def search_tokens(query: str) -> list[str]:
     """Content words of a query, for the lexical index."""
     words = re.findall(r"[a-z0-9]+", query.lower())
