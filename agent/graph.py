@@ -22,8 +22,9 @@ from langgraph.prebuilt import ToolNode
 from agent import guards, prompts
 from agent.breaker import CircuitBreaker
 from agent.result import Comparison, Recommendation
+from agent.schemas import tool_schemas
 from agent.state import ShopState
-from agent.tokens import count_messages
+from agent.tokens import count_messages, count_tools
 from agent.trimming import trim
 from catalog.constraints import Constraints
 from tools.recommend import RecItem, render
@@ -53,14 +54,16 @@ def build_graph(
     breaker: CircuitBreaker | None = None,
     tool_budget: int = 8,
     tool_choice: str = "auto",
-    prompt_token_budget: int = 2500,
+    prompt_token_budget: int = 1000,
     store_name: str = "the store",
     model_name: str = "offline",
 ) -> Any:
     """Compile the agent graph."""
     data_tools = [t for t in tools if t.name not in TERMINAL_TOOLS]
-    bound = model.bind_tools(tools, tool_choice="required" if tool_choice == "required" else None)
-    bound_fallback = fallback.bind_tools(tools) if fallback is not None else None
+    schemas = tool_schemas(tools)
+    schema_tokens = count_tools(schemas)
+    bound = model.bind_tools(schemas, tool_choice="required" if tool_choice == "required" else None)
+    bound_fallback = fallback.bind_tools(schemas) if fallback is not None else None
     tool_names = {t.name for t in tools}
 
     # -- agent ---------------------------------------------------------------------------
@@ -93,7 +96,9 @@ def build_graph(
         if turn.get("correction"):
             prompt.append(HumanMessage(turn.pop("correction")))
         prompt = _well_formed(prompt)
-        turn["prompt_tokens_est"] = turn.get("prompt_tokens_est", 0) + count_messages(prompt)
+        turn["prompt_tokens_est"] = (
+            turn.get("prompt_tokens_est", 0) + schema_tokens + count_messages(prompt)
+        )
         use_fallback = bool(turn.get("fallback")) or (breaker is not None and breaker.is_open())
         runner = bound_fallback if use_fallback and bound_fallback is not None else bound
         name = "offline" if runner is bound_fallback else model_name

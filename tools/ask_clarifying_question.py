@@ -10,11 +10,10 @@ def make_ask_clarifying_question() -> BaseTool:
 
     @tool("ask_clarifying_question")
     def ask_clarifying_question(question: str) -> str:
-        """Finish the turn by asking the shopper ONE short question, when the request is too
-        vague to search (e.g. "I need a gift": ask who it is for or what kind of thing).
+        """Final answer: ONE short question when the request is too vague ("I need a gift").
 
         Args:
-            question: the single short question.
+            question: the question.
         """
         return "question sent"
 

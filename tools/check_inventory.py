@@ -84,12 +84,11 @@ def make_check_inventory(catalog: Catalog) -> BaseTool:
     def check_inventory(
         product_ids: list[str], options: dict[str, str] | None = None
     ) -> tuple[str, dict[str, Any]]:
-        """Check whether products are in stock in the requested options (size, color, ...)
-        and list which options are in stock.
+        """Whether products are in stock in the shopper's options, and which options are.
 
         Args:
-            product_ids: 1-8 product ids from previous tool results.
-            options: the options the shopper needs, e.g. {"size": "10", "color": "Black"}.
+            product_ids: 1-8 ids from tool results.
+            options: e.g. {"size": "10", "color": "Black"}.
         """
         return inventory(catalog, product_ids, options)
 

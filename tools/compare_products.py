@@ -65,10 +65,10 @@ def make_compare_products(catalog: Catalog) -> BaseTool:
 
     @tool("compare_products", response_format="content_and_artifact")
     def compare_products(product_ids: list[str]) -> tuple[str, dict[str, Any]]:
-        """Compare 2-4 products side by side: price, brand, rating, stock and attributes.
+        """2-4 products side by side: price, brand, rating, stock, attributes.
 
         Args:
-            product_ids: 2-4 product ids from previous tool results.
+            product_ids: 2-4 ids from tool results.
         """
         return compare(catalog, product_ids)
 

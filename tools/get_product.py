@@ -75,11 +75,10 @@ def make_get_product(catalog: Catalog) -> BaseTool:
 
     @tool("get_product", response_format="content_and_artifact")
     def get_product(product_id: str) -> tuple[str, dict[str, Any]]:
-        """Full details of one product: description, attributes and every variant with price
-        and stock.
+        """One product in full: description, attributes, every variant with price and stock.
 
         Args:
-            product_id: the product id exactly as a previous tool result showed it.
+            product_id: an id from a tool result.
         """
         return product_details(catalog, product_id)
 

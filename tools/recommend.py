@@ -16,9 +16,9 @@ from tools.rendering import best_variant, load_products
 class RecItem(BaseModel):
     """One product the model recommends."""
 
-    product_id: str = Field(description="a product id returned by a tool in this conversation")
-    variant_id: str | None = Field(default=None, description="the fitting variant id, if known")
-    reason: str = Field(default="", description="one short reason tied to what the shopper said")
+    product_id: str
+    variant_id: str | None = Field(default=None, description="the fitting variant")
+    reason: str = ""
 
 
 def render(
@@ -72,13 +72,12 @@ def make_recommend(catalog: Catalog) -> BaseTool:
 
     @tool("recommend")
     def recommend(items: list[RecItem], message: str = "") -> str:
-        """Finish the turn by recommending 1-4 products. Use only product ids returned by tools
-        in this conversation. Give each a short reason tied to what the shopper asked for,
-        citing only facts from the tool results. The store renders title, price and stock.
+        """Final answer: 1-4 products from tool results, best first, each with a short reason
+        tied to the request that cites only tool facts. The store shows title, price, stock.
 
         Args:
-            items: the products, best first, each with product_id, optional variant_id, reason.
-            message: one or two sentences introducing the picks (no prices needed).
+            items: the picks.
+            message: 1-2 sentences introducing them.
         """
         return "recommendations sent"
 

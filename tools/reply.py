@@ -10,11 +10,11 @@ def make_reply() -> BaseTool:
 
     @tool("reply")
     def reply(message: str) -> str:
-        """Finish the turn with a message and no product recommendation: answering a question,
-        a comparison summary, or saying honestly that the store does not carry something.
+        """Final answer with no product picks: an answer, a comparison summary, or an honest
+        "we don't carry that".
 
         Args:
-            message: the answer to show the shopper.
+            message: the answer.
         """
         return "reply sent"
 
