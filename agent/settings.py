@@ -43,7 +43,7 @@ class Settings(BaseSettings):
 
     # --- the agent ----------------------------------------------------------------------
     tool_budget: int = Field(8, alias="SHOP_TOOL_BUDGET")
-    prompt_token_budget: int = Field(2500, alias="SHOP_PROMPT_TOKEN_BUDGET")
+    prompt_token_budget: int = Field(1000, alias="SHOP_PROMPT_TOKEN_BUDGET")
     max_message_chars: int = Field(2000, alias="SHOP_MAX_MESSAGE_CHARS")
     max_model_calls_per_conversation: int = Field(200, alias="SHOP_MAX_MODEL_CALLS")
     turns_per_minute: int = Field(20, alias="SHOP_TURNS_PER_MINUTE")

@@ -8,7 +8,8 @@ durations (both reported by the TurnResult). The model is a zero-latency scripte
 (tests/agent/fakes.py) whose steps are the offline planner's decisions, so the turns make real,
 varied tool calls over the demo catalog. Target: p95 ≤ 50 ms over ≥ 50 turns.
 
-Prompt tokens per turn are counted with the project's offline counter (agent/tokens.py): the
+Prompt tokens per turn are counted with the project's offline tokenizer (agent/tokens.py,
+cl100k_base): the
 tool schemas sent with every model call + the system prompt + the messages, summed over the
 model calls of the turn, over a scripted 10-turn conversation. Target: p90 ≤ 8,000.
 
@@ -33,12 +34,11 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from langchain_core.utils.function_calling import convert_to_openai_tool  # noqa: E402
-
 from agent.assistant import build_assistant  # noqa: E402
 from agent.planner import make_planner  # noqa: E402
+from agent.schemas import tool_schemas  # noqa: E402
 from agent.settings import Settings  # noqa: E402
-from agent.tokens import count_messages, count_tools  # noqa: E402
+from agent.tokens import count_messages, count_tools, tokenizer_name  # noqa: E402
 from catalog.embedding import Encoder  # noqa: E402
 from catalog.ingest import ingest, seed_embedding_cache  # noqa: E402
 from catalog.service import open_catalog  # noqa: E402
@@ -75,7 +75,7 @@ async def run(threads: int, data_dir: Path, catalog: Any) -> dict[str, Any]:
     model = ScriptedModel(steps=[lambda messages: planner.plan(messages)], prompts=[])
     settings = Settings(SHOP_DATA_DIR=str(data_dir), SHOP_TURNS_PER_MINUTE=1000)
     assistant = build_assistant(settings, catalog, model=model)
-    schemas = [convert_to_openai_tool(t) for t in assistant.tools]
+    schemas = tool_schemas(assistant.tools)  # what build_graph binds
     schema_tokens = count_tools(schemas)
 
     # warm-up turn (graph compile, checkpointer open, first queries)
@@ -141,7 +141,7 @@ async def run(threads: int, data_dir: Path, catalog: Any) -> dict[str, Any]:
             "per_call_p90": pct([t["max_call_tokens"] for t in first], 90),
             "target_p90": TOKENS_TARGET,
             "pass": pct(tokens, 90) <= TOKENS_TARGET,
-            "counter": "agent.tokens (chars/4 estimate)",
+            "counter": f"agent.tokens ({tokenizer_name()})",
         },
         "conversation": first,
         "all_turns": turns,

@@ -66,7 +66,8 @@ def browse(
     artifact["items"] = items
     label = ", ".join(rc.labels.get("category", [])) or "all categories"
     header = f"{len(items)} products in {label} sorted by {sort}:"
-    return as_data(header, [item_line(i) for i in items]), artifact
+    one_category = len(rc.labels.get("category", [])) == 1
+    return as_data(header, [item_line(i, category=not one_category) for i in items]), artifact
 
 
 def _feature_hits(product: Product, wanted: list[str]) -> set[str]:
@@ -91,22 +92,20 @@ def make_browse_by_price(catalog: Catalog) -> BaseTool:
         max_price: float | None = None,
         sort: Literal["price_asc", "price_desc", "rating"] = "price_asc",
         in_stock: bool = True,
-        limit: int = 8,
+        limit: int = 6,
         features: list[str] | None = None,
     ) -> tuple[str, dict[str, Any]]:
-        """List products of a category within a price range, sorted by price or rating.
-
-        Use for "the cheapest laptops", "best rated frying pans under $40".
+        """A category's products in a price range, sorted: "cheapest laptops", "best rated
+        pans under $40".
 
         Args:
-            category: a store category, e.g. "Laptops" (unknown values return the valid list).
-            min_price: lowest price.
-            max_price: highest price.
-            sort: price_asc (cheapest first), price_desc, or rating (best rated first).
-            in_stock: only products in stock now (default true).
-            limit: how many (1-20).
-            features: optional words the products should have in their title or attributes
-                (e.g. ["4-season"]); products with the most of them come first.
+            category: store category (an unknown one returns the valid ones).
+            min_price: price floor.
+            max_price: price cap.
+            sort: price_asc is cheapest first, rating is best rated first.
+            in_stock: in stock now only.
+            limit: 1-20.
+            features: words the products should have, e.g. ["4-season"]; most matches first.
         """
         return browse(catalog, category, min_price, max_price, sort, in_stock, limit, features)
 

@@ -72,12 +72,18 @@ def variant_dict(product: Product, variant: Variant) -> dict[str, Any]:
     }
 
 
-def item_line(item: dict[str, Any]) -> str:
-    """One product as a line for the model."""
-    parts = [f"[{item['id']}] {clean(item['title'], 120)}"]
-    if item.get("brand"):
-        parts.append(f"brand {clean(item['brand'], 60)}")
-    parts.append(clean(item.get("category"), 60))
+def item_line(item: dict[str, Any], *, category: bool = True) -> str:
+    """One product as a line for the model; `category=False` when the header already says it.
+
+    The brand is left out when the title starts with it.
+    """
+    title = clean(item["title"], 120)
+    parts = [f"[{item['id']}] {title}"]
+    brand = clean(item.get("brand"), 60)
+    if brand and not title.lower().startswith(brand.lower()):
+        parts.append(f"brand {brand}")
+    if category:
+        parts.append(clean(item.get("category"), 60))
     parts.append(money(item["price"], item.get("currency", "USD")))
     if item.get("variant"):
         parts.append(f"variant {item.get('variant_id')}: {clean(options_text(item['variant']))}")

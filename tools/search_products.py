@@ -103,7 +103,8 @@ def run_search(
     header = f"{len(items)} products match {clean(query, 120)!r}" + (
         f" (filters: {applied})" if applied else ""
     )
-    return as_data(" ".join([*notes, header + ":"]), [item_line(i) for i in items]), artifact
+    lines = [item_line(i, category="category" not in result.applied) for i in items]
+    return as_data(" ".join([*notes, header + ":"]), lines), artifact
 
 
 def nearest_alternatives(
@@ -149,21 +150,20 @@ def make_search_products(catalog: Catalog, reranker: Reranker | None = None) -> 
         options: dict[str, str] | None = None,
         in_stock: bool = False,
         exclude_shown: bool = True,
-        limit: int = 8,
+        limit: int = 6,
     ) -> tuple[str, dict[str, Any]]:
-        """Search the store's catalog for products matching a request.
+        """Search the catalog; every filter applies to one variant together.
 
         Args:
-            query: what the shopper wants in their words, e.g. "waterproof hiking boots".
-            max_price: highest acceptable price (a budget "under $150" is 150).
-            min_price: lowest acceptable price.
-            category: a store category, e.g. "Hiking Boots"; an unknown one returns the valid list.
-            brand: a brand name; an unknown one returns the valid list.
-            options: variant options that must be available together, e.g.
-                {"size": "10", "color": "Brown"}.
-            in_stock: only products with a fitting variant in stock now.
-            exclude_shown: leave out products already shown in this conversation (default).
-            limit: how many results (1-20).
+            query: the shopper's words, e.g. "waterproof hiking boots".
+            max_price: budget cap ("under $150" is 150).
+            min_price: price floor.
+            category: store category (an unknown one returns the valid ones).
+            brand: brand (an unknown one returns the valid ones).
+            options: e.g. {"size": "10", "color": "Brown"}.
+            in_stock: in stock now only.
+            exclude_shown: skip products already shown.
+            limit: 1-20.
         """
         shown = list((state or {}).get("shown_ids") or []) if exclude_shown else []
         try:
