@@ -243,7 +243,10 @@ class Assistant:
         call_args: dict[str, dict[str, Any]] = {}
         final_turn: dict[str, Any] = {}
         try:
-            async for update in graph.astream(inputs, config, stream_mode="updates"):
+            # One checkpoint write per turn instead of one per step: a turn is short, and one
+            # cut off mid-way (a crash, a cancelled stream) is simply asked again.
+            updates = graph.astream(inputs, config, stream_mode="updates", durability="exit")
+            async for update in updates:
                 for node, data in update.items():
                     if not isinstance(data, dict):
                         continue
@@ -283,7 +286,7 @@ class Assistant:
                 "reply": "Sorry, something went wrong. Please try again.",
                 "notes": [f"error {type(exc).__name__}"],
             }
-        result = await self._result(graph, config, final_turn, tool_calls, thread_id, started)
+        result = self._result(final_turn, tool_calls, thread_id, started)
         result.request_id = request_id
         for chunk in _chunks(result.reply):
             yield TurnEvent(type="token", text=chunk)
@@ -309,22 +312,13 @@ class Assistant:
         )
         yield TurnEvent(type="final", result=result)
 
-    async def _result(
+    def _result(
         self,
-        graph: Any,
-        config: dict,
         turn: dict[str, Any],
         tool_calls: list[ToolCallRecord],
         thread_id: str,
         started: float,
     ) -> TurnResult:
-        try:
-            snapshot = await graph.aget_state(config)
-            state_turn = (snapshot.values or {}).get("turn") or {}
-            if state_turn.get("reply") is not None:
-                turn = {**state_turn, "tool_ms": turn.get("tool_ms", 0.0)}
-        except Exception:  # noqa: BLE001
-            pass
         prompt = int(turn.get("prompt_tokens", 0))
         completion = int(turn.get("completion_tokens", 0))
         estimated = not turn.get("usage_reported")
