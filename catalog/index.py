@@ -35,6 +35,10 @@ class VectorIndex:
 
     def __init__(self, collection: Any) -> None:
         self.collection = collection
+        # Counting scans Chroma's metadata store (~8 ms at 100k products), so it is remembered.
+        # Writes through this object reset it; another process's ingest changes the catalog
+        # version, and the searcher then opens a fresh VectorIndex.
+        self._count: int | None = None
 
     @classmethod
     def open(
@@ -69,7 +73,9 @@ class VectorIndex:
 
     def count(self) -> int:
         """Number of indexed products."""
-        return int(self.collection.count())
+        if self._count is None:
+            self._count = int(self.collection.count())
+        return self._count
 
     def upsert(
         self,
@@ -79,19 +85,25 @@ class VectorIndex:
         metadatas: Sequence[dict[str, Any]],
     ) -> None:
         """Insert or replace products, in batches Chroma accepts."""
-        for start in range(0, len(ids), _MAX_BATCH):
-            end = start + _MAX_BATCH
-            self.collection.upsert(
-                ids=list(ids[start:end]),
-                embeddings=vectors[start:end],
-                documents=list(documents[start:end]),
-                metadatas=list(metadatas[start:end]),
-            )
+        try:
+            for start in range(0, len(ids), _MAX_BATCH):
+                end = start + _MAX_BATCH
+                self.collection.upsert(
+                    ids=list(ids[start:end]),
+                    embeddings=vectors[start:end],
+                    documents=list(documents[start:end]),
+                    metadatas=list(metadatas[start:end]),
+                )
+        finally:
+            self._count = None
 
     def delete(self, ids: Sequence[str]) -> None:
         """Remove products from the index."""
-        for start in range(0, len(ids), _MAX_BATCH):
-            self.collection.delete(ids=list(ids[start : start + _MAX_BATCH]))
+        try:
+            for start in range(0, len(ids), _MAX_BATCH):
+                self.collection.delete(ids=list(ids[start : start + _MAX_BATCH]))
+        finally:
+            self._count = None
 
     def existing_ids(self) -> set[str]:
         """All ids in the collection (used to repair drift between SQL and the index)."""
