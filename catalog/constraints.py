@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
-from sqlalchemy import Select, and_, exists, or_, select, true
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from catalog.models import Product, Variant, VariantOption
@@ -226,22 +226,6 @@ def qualifying_ids(rc: Resolved) -> Select[Any]:
         .join(Product, Product.id == Variant.product_id)
         .where(*variant_conditions(rc), *product_conditions(rc))
         .distinct()
-    )
-
-
-def qualifies(product_id: Any, rc: Resolved) -> Any:
-    """A correlated condition "the product with this id qualifies", for joining onto another
-    table (the lexical index): evaluated per candidate row through the variants' product_id
-    index, so its cost follows the number of candidates, not the catalog size."""
-    if rc.is_empty:
-        return true()
-    if not rc.filters_variants:
-        return exists().where(Product.id == product_id, *product_conditions(rc))
-    return exists().where(
-        Variant.product_id == product_id,
-        Product.id == Variant.product_id,
-        *variant_conditions(rc),
-        *product_conditions(rc),
     )
 
 

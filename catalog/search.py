@@ -1,11 +1,14 @@
 """Hybrid product search: dense (Chroma) + lexical (SQL full text), fused by reciprocal rank.
 
-Filters resolve in SQL, the source of truth for price and stock, and act *inside* retrieval:
-- lexical: the full-text query joins the qualifying-products subquery, so SQL returns the best
-  qualifying matches directly;
-- dense: Chroma is asked for an over-fetched neighbour list which SQL then checks; when too few
-  of those qualify, the qualifying set is materialised and scored exactly against the cached
-  vectors. Either way a filtered query returns k hits whenever k products qualify.
+Filters act *inside* retrieval, with SQL's meaning of "qualifies" (`catalog.constraints`):
+a per-version columnar copy of the filter facts (`catalog.filter_index`) turns the filter into
+a mask over all products in a few milliseconds, then
+- lexical: SQLite's full-text query checks the mask on each match in rank order (a UDF over a
+  byte per rowid) and stops once it has enough; PostgreSQL's matches are checked in Python;
+- dense: Chroma's over-fetched neighbours are checked against the mask; when too few qualify,
+  every qualifying product is scored exactly against the in-memory vectors.
+Either way a filtered query returns k hits whenever k products qualify, and the hits' fitting
+variants are re-read from SQL before they are returned.
 
 A Chroma failure or timeout degrades the search to lexical + SQL and flags it `degraded`.
 """
@@ -14,26 +17,26 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import column, select, table, text
+from sqlalchemy import select
 
 from catalog.constraints import (
     Constraints,
     Resolved,
     UnknownValue,
     Vocabulary,
-    product_conditions,
-    qualifies,
     qualifying_ids,
     resolve,
     variant_conditions,
 )
 from catalog.embedding import Encoder
+from catalog.filter_index import FilterIndex
 from catalog.index import DenseHit, VectorIndex
 from catalog.models import Product, Variant
 from catalog.store import CatalogStore, search_tokens
@@ -41,8 +44,7 @@ from catalog.store import CatalogStore, search_tokens
 log = logging.getLogger(__name__)
 
 RRF_K = 60
-_WALK_LIMIT = 4000  # products of the exact ranking checked before materialising the filter
-_WALK_BATCH = 500
+_LEXICAL_HEAD = 300  # best full-text matches checked before ranking every match
 # Calibrated on the demo catalog (bench/retrieval_quality.py): queries for things the store
 # does not sell top out below this cosine similarity; real requests sit above it.
 NO_MATCH_SIMILARITY = 0.35
@@ -135,7 +137,7 @@ class Searcher:
         self._version: str | None = None
         self._vocab: Vocabulary | None = None
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
-        self._matrix: _Matrix | None = None
+        self._snapshot: _Snapshot | None = None
 
     # -- freshness -----------------------------------------------------------------------
 
@@ -185,13 +187,22 @@ class Searcher:
         if query.strip():
             t0 = time.perf_counter()
             vector = self.embed_query(query)
-            result.timings_ms["embed"] = round((time.perf_counter() - t0) * 1000, 2)
-            started = time.perf_counter()  # the query embedding is timed on its own
+            embed_s = time.perf_counter() - t0
+            result.timings_ms["embed"] = round(embed_s * 1000, 2)
+            started += embed_s  # the query embedding is timed on its own
+            t0 = time.perf_counter()
+            mask = None if rc.is_empty else self.snapshot().filters.mask(rc)
+            result.timings_ms["filter"] = _ms(t0)
             # Dense (Chroma, in the pool) and lexical (SQL, here) run side by side.
-            future = self._pool.submit(self._dense_ranked, vector, rc, depth)
-            lexical = self._lexical(query, rc, depth, widen=False)
+            future = self._pool.submit(self._timed, self._dense_ranked, vector, depth, mask)
+            t0 = time.perf_counter()
+            scope = self._fts_scope(rc)
+            lexical = self._lexical(query, depth, widen=False, mask=mask, scope=scope)
+            result.timings_ms["lexical"] = _ms(t0)
             try:
-                dense, best_any = future.result(timeout=self.dense_timeout_s)
+                (dense, best_any), result.timings_ms["dense"] = future.result(
+                    timeout=self.dense_timeout_s
+                )
             except Exception as exc:  # noqa: BLE001 - any vector-store failure degrades
                 if isinstance(exc, concurrent.futures.TimeoutError):
                     exc = TimeoutError(f"vector search took over {self.dense_timeout_s}s")
@@ -199,7 +210,7 @@ class Searcher:
                 result.degraded = True
                 result.degraded_reason = f"vector search unavailable ({type(exc).__name__}: {exc})"
                 # Alone, lexical widens to any-word matches so the shopper still gets k hits.
-                lexical = self._lexical(query, rc, depth, widen=True)
+                lexical = self._lexical(query, depth, widen=True, mask=mask, scope=scope)
         t_retrieved = time.perf_counter()
 
         if not query.strip():
@@ -210,18 +221,22 @@ class Searcher:
             similarity = dict(dense)
             fused = rrf([[pid for pid, _ in dense], lexical])
         top = sorted(fused, key=lambda pid: (-fused[pid], pid))[:k]
+        t0 = time.perf_counter()
         result.hits = self._hydrate(top, rc, fused, similarity, dense, lexical)
+        result.timings_ms["hydrate"] = _ms(t0)
         if query.strip():
             # "Does the store sell this at all?" is judged on the best match in the whole
             # catalog, so a budget or size filter that excludes everything is not a no-match.
             result.no_match = (
                 not lexical if result.degraded else best_any < self.no_match_similarity
             )
-        result.timings_ms |= {
-            "retrieval": round((t_retrieved - started) * 1000, 2),
-            "total": round((time.perf_counter() - started) * 1000, 2),
-        }
+        result.timings_ms |= {"retrieval": _ms(started, t_retrieved), "total": _ms(started)}
         return result
+
+    @staticmethod
+    def _timed(fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+        t0 = time.perf_counter()
+        return fn(*args), _ms(t0)
 
     def embed_query(self, query: str) -> np.ndarray:
         """The query vector (kept separate so benchmarks can time it apart)."""
@@ -229,133 +244,159 @@ class Searcher:
 
     def dense(self, vector: np.ndarray, rc: Resolved, depth: int) -> list[tuple[str, float]]:
         """Top `depth` qualifying products by cosine similarity, as (id, similarity)."""
-        return self._dense_ranked(vector, rc, depth)[0]
+        mask = None if rc.is_empty else self.snapshot().filters.mask(rc)
+        return self._dense_ranked(vector, depth, mask)[0]
+
+    def snapshot(self) -> _Snapshot:
+        """Vectors and filter columns of every product, loaded once per catalog version."""
+        if self._snapshot is None or self._snapshot.version != self._version:
+            with self.store.session() as session:
+                ids = list(session.scalars(select(Product.id).order_by(Product.id)))
+                filters = FilterIndex.load(session, ids)
+            found = self.store.product_vectors(self.encoder.model_name, ids)
+            dim = len(next(iter(found.values()))) if found else 384
+            vectors = np.zeros((len(ids), dim), dtype=np.float32)
+            has_vector = np.zeros(len(ids), dtype=bool)
+            for pid, vec in found.items():
+                vectors[filters.row[pid]] = vec
+                has_vector[filters.row[pid]] = True
+            fts_rows = np.zeros(0, dtype=np.int64)
+            if self.store.is_sqlite:
+                pairs = self.store.fts_rowids()
+                fts_rows = np.full(max((r for r, _ in pairs), default=-1) + 1, -1, np.int64)
+                for rowid, pid in pairs:
+                    fts_rows[rowid] = filters.row.get(pid, -1)
+            self._snapshot = _Snapshot(self._version, filters, vectors, has_vector, fts_rows)
+        return self._snapshot
 
     def _dense_ranked(
-        self, vector: np.ndarray, rc: Resolved, depth: int
+        self, vector: np.ndarray, depth: int, mask: np.ndarray | None
     ) -> tuple[list[tuple[str, float]], float]:
-        """Qualifying (id, similarity) best first, and the best similarity in the catalog."""
+        """Qualifying (id, similarity) best first, and the best similarity in the catalog.
+
+        Chroma's nearest neighbours are over-fetched and checked against the filter mask;
+        when too few of them qualify, every qualifying product is scored exactly instead.
+        """
         index = self.index()
-        if rc.is_empty:
+        if mask is None:
             hits = index.query(vector, depth)
             return [(h.product_id, h.similarity) for h in hits], _best(hits)
         total = index.count()
         hits = index.query(vector, min(total, max(depth * 4, 100)))
-        best_any = _best(hits)
-        with self.store.session() as session:
-            ok = set(
-                session.scalars(
-                    qualifying_ids(rc).where(Product.id.in_([h.product_id for h in hits]))
-                )
-            )
-        found = [(h.product_id, h.similarity) for h in hits if h.product_id in ok]
+        row = self.snapshot().filters.row
+        found = [
+            (h.product_id, h.similarity)
+            for h in hits
+            if h.product_id in row and mask[row[h.product_id]]
+        ]
         if len(found) >= depth or len(hits) >= total:
-            return found[:depth], best_any
-        if rc.categories or rc.brands:
-            # A category or brand bounds the qualifying set through an index: materialise it.
-            with self.store.session() as session:
-                ids = list(session.scalars(qualifying_ids(rc)))
-            return self._exact(vector, ids, depth), best_any
-        return self._walk(vector, rc, depth), best_any
+            return found[:depth], _best(hits)
+        return self._exact(vector, mask, depth), _best(hits)
 
-    def _walk(self, vector: np.ndarray, rc: Resolved, depth: int) -> list[tuple[str, float]]:
-        """Exact ranking of the whole catalog, checked against the filter in batches.
-
-        Too few of the nearest neighbours qualified. A broad filter still finds `depth`
-        qualifying products within the first few thousand of the exact ranking; a selective
-        one has a small qualifying set, which is then materialised and scored directly.
-        """
-        matrix = self._vectors()
-        if not matrix.ids:
+    def _exact(self, vector: np.ndarray, mask: np.ndarray, depth: int) -> list[tuple[str, float]]:
+        """Exact cosine ranking of every qualifying product, against the in-memory vectors."""
+        snap = self.snapshot()
+        rows = np.flatnonzero(mask & snap.has_vector)
+        if not len(rows):
             return []
-        scores = matrix.vectors @ vector.astype(np.float32)
-        head = min(len(scores), _WALK_LIMIT)
-        top = np.argpartition(-scores, head - 1)[:head]
+        query = vector.astype(np.float32)
+        if len(rows) * 4 < len(mask):  # selective: score only the qualifying rows
+            scores = snap.vectors[rows] @ query
+        else:  # broad: one pass over the matrix beats gathering most of it
+            scores = (snap.vectors @ query)[rows]
+        head = min(depth, len(rows))
+        top = np.argpartition(-scores, head - 1)[:head] if head < len(rows) else np.arange(head)
         top = top[np.argsort(-scores[top])]
-        found: list[tuple[str, float]] = []
-        for start in range(0, len(top), _WALK_BATCH):
-            batch = [matrix.ids[i] for i in top[start : start + _WALK_BATCH]]
-            with self.store.session() as session:
-                ok = set(
-                    session.scalars(
-                        qualifying_ids(rc).where(
-                            Variant.product_id.in_(batch)
-                            if rc.filters_variants
-                            else Product.id.in_(batch)
-                        )
-                    )
-                )
-            found += [(pid, float(scores[matrix.row[pid]])) for pid in batch if pid in ok]
-            if len(found) >= depth:
-                return found[:depth]
-        if head == len(scores):
-            return found  # the whole catalog was walked: this is everything that qualifies
-        with self.store.session() as session:
-            ids = list(session.scalars(qualifying_ids(rc)))
-        return self._exact(vector, ids, depth)
+        return [(snap.filters.ids[rows[i]], float(scores[i])) for i in top]
 
-    def _exact(self, vector: np.ndarray, ids: list[str], depth: int) -> list[tuple[str, float]]:
-        """Exact cosine over a materialised qualifying set, against the in-memory matrix."""
-        matrix = self._vectors()
-        rows = [matrix.row[pid] for pid in ids if pid in matrix.row]
-        if not rows:
-            return []
-        scores = matrix.vectors[rows] @ vector.astype(np.float32)
-        order = np.argsort(-scores)[:depth]
-        return [(matrix.ids[rows[i]], float(scores[i])) for i in order]
-
-    def _vectors(self) -> _Matrix:
-        """Every product's vector (from the embedding cache), loaded once per catalog version."""
-        if self._matrix is None or self._matrix.version != self._version:
-            with self.store.session() as session:
-                ids = list(session.scalars(select(Product.id).order_by(Product.id)))
-            found = self.store.product_vectors(self.encoder.model_name, ids)
-            keep = [pid for pid in ids if pid in found]
-            vectors = (
-                np.stack([found[pid] for pid in keep])
-                if keep
-                else np.zeros((0, 384), dtype=np.float32)
-            )
-            self._matrix = _Matrix(
-                self._version, keep, {pid: i for i, pid in enumerate(keep)}, vectors
-            )
-        return self._matrix
-
-    def _lexical(self, query: str, rc: Resolved, depth: int, widen: bool = True) -> list[str]:
+    def _lexical(
+        self,
+        query: str,
+        depth: int,
+        widen: bool = True,
+        mask: np.ndarray | None = None,
+        scope: str | None = None,
+    ) -> list[str]:
         """Best qualifying full-text matches, best first.
 
         Products matching every query word rank first; with `widen`, any-word matches fill
-        the list when that gives fewer than `depth`. Qualification is a correlated condition
-        per match, so its cost follows the number of matches rather than the catalog size.
+        the list when that gives fewer than `depth`. With a filter, the best few hundred
+        matches are checked against the mask first, and all matches only when too few of
+        those qualify, so the result is always the best qualifying matches.
         """
         tokens = search_tokens(query)
         if not tokens:
             return []
-        fts = table("product_fts", column("product_id"))
         found: list[str] = []
+        share = float(mask.mean()) if mask is not None and len(mask) else 1.0
         for mode in ("and", "or") if widen and len(tokens) > 1 else ("and",):
             match = self.store.match_expression(tokens, mode)
-            if self.store.is_sqlite:
-                where = text("product_fts MATCH :q").bindparams(q=match)
+            if scope:
+                match = f"({match}) AND {scope}"
+            need = depth - len(found)
+            if mask is None:
+                ranked = self._full_text(match, depth + len(found))
+            elif self.store.is_sqlite:
+                # SQLite checks the mask on each row in rank order and stops at the limit.
+                ranked = self._full_text(match, depth + len(found), mask)
+            elif share * _LEXICAL_HEAD < 2 * need:
+                # A selective filter: most of any head would not qualify; rank every match.
+                ranked = self._allowed(self._full_text(match, None), mask)
             else:
-                where = text("document @@ to_tsquery('english', :q)").bindparams(q=match)
-            stmt = (
-                select(fts.c.product_id)
-                .where(where, qualifies(fts.c.product_id, rc))
-                .order_by(
-                    text(self.store.lexical_ranking()).bindparams(q=match)
-                    if not self.store.is_sqlite
-                    else text(self.store.lexical_ranking())
-                )
-                .limit(depth + len(found))
-            )
-            with self.store.session() as session:
-                for pid in session.scalars(stmt):
-                    if pid not in found:
-                        found.append(pid)
+                head = self._full_text(match, _LEXICAL_HEAD)
+                ranked = self._allowed(head, mask)
+                if len(ranked) < need and len(head) == _LEXICAL_HEAD:
+                    ranked = self._allowed(self._full_text(match, None), mask)
+            found += [pid for pid in ranked if pid not in found]
             if len(found) >= depth:
                 break
         return found[:depth]
+
+    def _fts_scope(self, rc: Resolved) -> str | None:
+        """An FTS5 filter on the zero-weight `facets` column that every product of the
+        requested categories/brands passes (their names as stored, as phrases), or None.
+
+        It narrows the full-text work to those products early without changing any score;
+        the mask still decides exactly, so a phrase that also matches another name does no
+        harm.
+        """
+        if not self.store.is_sqlite or not (rc.categories or rc.brands):
+            return None
+        filters = self.snapshot().filters
+        parts = []
+        for wanted, raw in (
+            (rc.categories, filters.raw_categories),
+            (rc.brands, filters.raw_brands),
+        ):
+            if not wanted:
+                continue
+            names = sorted({name for norm in wanted for name in raw.get(norm, ())})
+            phrases = [p for p in (_phrase(n) for n in names) if p]
+            if len(phrases) < len(names):
+                return None  # a name with no indexable word: no safe column filter
+            parts.append(f"facets : ({' OR '.join(phrases)})")
+        return " AND ".join(parts) or None
+
+    def _allowed(self, ids: list[str], mask: np.ndarray) -> list[str]:
+        row = self.snapshot().filters.row
+        return [pid for pid in ids if pid in row and mask[row[pid]]]
+
+    def _full_text(
+        self, match: str, limit: int | None, mask: np.ndarray | None = None
+    ) -> list[str]:
+        """Product ids matching a full-text query, best first (all of them without `limit`;
+        with `mask`, only qualifying ones: SQLite only)."""
+        if mask is None:
+            return self.store.full_text_ids(match, limit)
+        fts_rows = self.snapshot().fts_rows
+        # One byte per full-text rowid, so SQLite can call bytes.__getitem__ itself: no
+        # Python frame per match (a lambda costs ~4 µs a row, thousands of rows a query).
+        ok = np.zeros(len(fts_rows), dtype=np.uint8)
+        known = fts_rows >= 0
+        ok[known] = mask[fts_rows[known]]
+        return self.store.full_text_ids(
+            match, limit, ok.tobytes().__getitem__, max_rowid=len(fts_rows) - 1
+        )
 
     def _browse(self, rc: Resolved, k: int) -> list[str]:
         """No query text: qualifying products, best rated first."""
@@ -385,7 +426,13 @@ class Searcher:
                 row.id: row
                 for row in session.execute(
                     select(
-                        Product.id, Product.title, Product.brand, Product.category, Product.rating
+                        Product.id,
+                        Product.title,
+                        Product.brand,
+                        Product.category,
+                        Product.rating,
+                        Product.category_norm,
+                        Product.brand_norm,
                     ).where(Product.id.in_(ids))
                 )
             }
@@ -401,10 +448,9 @@ class Searcher:
                     Variant.stock,
                     Variant.available,
                 )
-                .join(Product, Product.id == Variant.product_id)
-                .where(
-                    Variant.product_id.in_(ids), *variant_conditions(rc), *product_conditions(rc)
-                )
+                # Product conditions are checked below on these rows: in one SQL condition
+                # SQLite would plan this lookup of ten ids through the category index.
+                .where(Variant.product_id.in_(ids), *variant_conditions(rc))
             )
             for v in variants:
                 best = fits.get(v.product_id)
@@ -414,7 +460,7 @@ class Searcher:
         for pid in ids:
             product = products.get(pid)
             variant = fits.get(pid)
-            if product is None or variant is None:
+            if product is None or variant is None or not _product_fits(product, rc):
                 continue  # deleted or changed since retrieval: SQL has the last word
             hits.append(
                 Hit(
@@ -440,13 +486,23 @@ class Searcher:
 
 
 @dataclass(frozen=True)
-class _Matrix:
-    """All product vectors of one catalog version, row-aligned with `ids`."""
+class _Snapshot:
+    """One catalog version's product vectors, row-aligned with its filter index."""
 
     version: str | None
-    ids: list[str]
-    row: dict[str, int]
-    vectors: np.ndarray
+    filters: FilterIndex
+    vectors: np.ndarray  # zero rows where `has_vector` is False
+    has_vector: np.ndarray
+    fts_rows: np.ndarray  # full-text rowid -> product row (-1: none); SQLite only
+
+
+def _product_fits(product: Any, rc: Resolved) -> bool:
+    """The product-level conditions (category, brand, exclusions) on a product row."""
+    return (
+        (not rc.categories or product.category_norm in rc.categories)
+        and (not rc.brands or product.brand_norm in rc.brands)
+        and product.id not in rc.exclude_ids
+    )
 
 
 def _in_stock(variant: Any) -> bool:
@@ -456,6 +512,16 @@ def _in_stock(variant: Any) -> bool:
 def _fit_key(variant: Any) -> tuple[bool, float, int]:
     """The same preference as constraints.fitting_variants: in stock, then cheapest, then first."""
     return (not _in_stock(variant), float(variant.price), variant.position)
+
+
+def _phrase(name: str) -> str:
+    """An FTS5 phrase for a stored name: its words, quoted (empty if it has none)."""
+    words = re.findall(r"\w+", name.lower())
+    return '"' + " ".join(words) + '"' if words else ""
+
+
+def _ms(since: float, until: float | None = None) -> float:
+    return round(((until or time.perf_counter()) - since) * 1000, 2)
 
 
 def _best(hits: Sequence[DenseHit]) -> float:

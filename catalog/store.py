@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine, create_engine, event, func, select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from catalog.models import Base, CatalogMeta, EmbeddingCacheRow, Product
 
@@ -72,6 +73,18 @@ STOPWORDS = frozenset(
 )
 
 
+_FTS_ROWIDS = "SELECT rowid, product_id FROM product_fts"
+# `facets` repeats category and brand so a filtered query can be narrowed inside the full-text
+# index (`facets : "hiking boots"`); its bm25 weight is 0, so that narrowing adds nothing to a
+# match's score and a filtered ranking is the unfiltered ranking with non-qualifying rows gone.
+_FTS5_TABLE = (
+    "CREATE VIRTUAL TABLE {if_not_exists}product_fts USING fts5("
+    "product_id UNINDEXED, title, brand, category, body, facets, "
+    "tokenize='porter unicode61')"
+)
+_FTS5_WEIGHTS = "bm25(0.0, 10.0, 3.0, 5.0, 1.0, 0.0)"
+
+
 def search_tokens(query: str) -> list[str]:
     """Content words of a query, for the lexical index."""
     words = re.findall(r"[a-z0-9]+", query.lower())
@@ -112,13 +125,18 @@ class CatalogStore:
         Base.metadata.create_all(self.engine)
         with self.engine.begin() as conn:
             if self.is_sqlite:
-                conn.execute(
-                    text(
-                        "CREATE VIRTUAL TABLE IF NOT EXISTS product_fts USING fts5("
-                        "product_id UNINDEXED, title, brand, category, body, "
-                        "tokenize='porter unicode61')"
-                    )
-                )
+                conn.execute(text(_FTS5_TABLE.format(if_not_exists="IF NOT EXISTS ")))
+                columns = conn.execute(text("SELECT * FROM product_fts LIMIT 0")).keys()
+                if "facets" not in columns:
+                    # A data dir from before the facets column: rebuild the index from SQL
+                    # in this same transaction, so no process ever sees it half-filled.
+                    conn.execute(text("DROP TABLE product_fts"))
+                    conn.execute(text(_FTS5_TABLE.format(if_not_exists="")))
+                    # New rowids: a new version makes running searchers reload theirs.
+                    with Session(bind=conn) as session:
+                        self._refill_lexical(session)
+                        self.bump_version(session)
+                        session.flush()
             else:
                 conn.execute(
                     text(
@@ -140,6 +158,17 @@ class CatalogStore:
 
     # -- lexical index -------------------------------------------------------------------
 
+    def _refill_lexical(self, session: Session, batch: int = 1000) -> None:
+        """Write the lexical entries of every product (after the index was recreated)."""
+        ids = list(session.scalars(select(Product.id).order_by(Product.id)))
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            products = session.scalars(
+                select(Product).where(Product.id.in_(chunk)).options(selectinload(Product.variants))
+            ).all()
+            self.write_lexical(session, products)
+            session.expunge_all()
+
     def write_lexical(self, session: Session, products: Iterable[Product]) -> None:
         """Replace the lexical entries of `products` inside the caller's transaction."""
         rows = [
@@ -153,6 +182,7 @@ class CatalogStore:
                     + [f"{k} {v}" for k, v in (p.attributes or {}).items()]
                     + [" ".join(v.options.values()) for v in p.variants]
                 ),
+                "facets": f"{p.category} {p.brand or ''}",
             }
             for p in products
         ]
@@ -162,8 +192,8 @@ class CatalogStore:
         if self.is_sqlite:
             session.execute(
                 text(
-                    "INSERT INTO product_fts (product_id, title, brand, category, body) "
-                    "VALUES (:pid, :title, :brand, :category, :body)"
+                    "INSERT INTO product_fts (product_id, title, brand, category, body, facets) "
+                    "VALUES (:pid, :title, :brand, :category, :body, :facets)"
                 ),
                 rows,
             )
@@ -192,12 +222,55 @@ class CatalogStore:
             return f" {mode.upper()} ".join(f'"{t}"' for t in tokens)
         return (" & " if mode == "and" else " | ").join(tokens)
 
-    def lexical_ranking(self) -> str:
-        """SQL ordering expression for full-text matches (best first)."""
+    def full_text_query(self, limit: int | None, filtered: bool = False) -> str:
+        """SQL for product ids matching the full-text query `:q`, best first.
+
+        `filtered` (SQLite only) keeps just the rows shop_allowed() accepts (see
+        `full_text_ids`).
+        """
         if self.is_sqlite:
-            # Column weights: title counts most, then category, brand, then the body.
-            return "bm25(product_fts, 0.0, 10.0, 3.0, 5.0, 1.0)"
-        return "ts_rank_cd(document, to_tsquery('english', :q)) DESC"
+            # FTS5 sorts by its `rank` column itself, faster than ORDER BY bm25(...) on the
+            # same weights: title counts most, then category, brand, then the body; facets
+            # only narrow (weight 0).
+            sql = (
+                "SELECT product_id FROM product_fts WHERE product_fts MATCH :q "
+                + ("AND rowid <= :max_rowid AND shop_allowed(rowid) " if filtered else "")
+                + f"AND rank MATCH '{_FTS5_WEIGHTS}' ORDER BY rank"
+            )
+        else:
+            sql = (
+                "SELECT product_id FROM product_fts WHERE document @@ to_tsquery('english', :q) "
+                "ORDER BY ts_rank_cd(document, to_tsquery('english', :q)) DESC"
+            )
+        return sql if limit is None else f"{sql} LIMIT {int(limit)}"
+
+    def fts_rowids(self) -> list[tuple[int, str]]:
+        """(full-text rowid, product id) of every indexed product (SQLite only)."""
+        with self.session() as session:
+            return [(r, pid) for r, pid in session.execute(text(_FTS_ROWIDS))]
+
+    def full_text_ids(
+        self,
+        match: str,
+        limit: int | None,
+        allowed: Callable[[int], int] | None = None,
+        max_rowid: int = 0,
+    ) -> list[str]:
+        """Product ids matching a full-text query, best first.
+
+        With `allowed` (SQLite only) SQLite calls it with the rowid (up to `max_rowid`) of
+        each match in rank order and the LIMIT counts only allowed rows, so no more rows than
+        needed come back to Python.
+        """
+        with self.session() as session:
+            params: dict[str, Any] = {"q": match, "max_rowid": max_rowid}
+            if allowed is not None:
+                # A per-connection function, registered for this query: a connection serves
+                # one session at a time.
+                raw = session.connection().connection.dbapi_connection
+                raw.create_function("shop_allowed", 1, allowed)  # type: ignore[union-attr]
+            sql = text(self.full_text_query(limit, filtered=allowed is not None))
+            return list(session.scalars(sql, params))
 
     # -- catalog version -----------------------------------------------------------------
 
