@@ -19,13 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.constraints import Resolved
 from catalog.models import Product, Variant, VariantOption
-
-_READ_BATCH = 50_000
+from catalog.store import raw_rows
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,11 @@ class FilterIndex:
 
     @classmethod
     def load(cls, session: Session, ids: Sequence[str]) -> FilterIndex:
-        """Read the filter columns of the products `ids` (sorted) and their variants."""
+        """Read the filter columns of the products `ids` (sorted) and their variants.
+
+        Rows come straight from the driver's cursor: at 100k products that is about a
+        million rows, and ORM row handling would multiply the load time by four.
+        """
         row = {pid: i for i, pid in enumerate(ids)}
         categories: dict[str, int] = {}
         brands: dict[str, int] = {}
@@ -62,37 +65,31 @@ class FilterIndex:
         stmt = select(
             Product.id, Product.category_norm, Product.brand_norm, Product.category, Product.brand
         )
-        for part in session.execute(stmt.execution_options(yield_per=_READ_BATCH)).partitions():
-            for pid, cat, br, cat_raw, br_raw in part:
-                r = row.get(pid)
-                if r is None:
-                    continue  # added after `ids` was read: the next version picks it up
-                category[r] = categories.setdefault(cat, len(categories))
-                raw_categories.setdefault(cat, set()).add(cat_raw)
-                if br is not None:
-                    brand[r] = brands.setdefault(br, len(brands))
-                    raw_brands.setdefault(br, set()).add(br_raw or "")
+        for pid, cat, br, cat_raw, br_raw in raw_rows(session, stmt):
+            r = row.get(pid)
+            if r is None:
+                continue  # added after `ids` was read: the next version picks it up
+            category[r] = categories.setdefault(cat, len(categories))
+            raw_categories.setdefault(cat, set()).add(cat_raw)
+            if br is not None:
+                brand[r] = brands.setdefault(br, len(brands))
+                raw_brands.setdefault(br, set()).add(br_raw or "")
 
-        n_variants = session.scalar(select(func.count()).select_from(Variant)) or 0
         variant_row: dict[str, int] = {}
-        variant_product = np.zeros(n_variants, dtype=np.int32)
-        price = np.zeros(n_variants, dtype=np.float64)
-        in_stock = np.zeros(n_variants, dtype=bool)
+        v_product: list[int] = []
+        v_price: list[float] = []
+        v_in_stock: list[bool] = []
         stmt = select(
             Variant.id, Variant.product_id, Variant.price, Variant.available, Variant.stock
         )
-        n = 0
-        for part in session.execute(stmt.execution_options(yield_per=_READ_BATCH)).partitions():
-            for vid, pid, p, available, stock in part:
-                r = row.get(pid)
-                if r is None or n >= n_variants:
-                    continue
-                variant_row[vid] = n
-                variant_product[n] = r
-                price[n] = float(p)
-                in_stock[n] = bool(available) and (stock is None or stock > 0)
-                n += 1
-        variant_product, price, in_stock = variant_product[:n], price[:n], in_stock[:n]
+        for vid, pid, price, available, stock in raw_rows(session, stmt):
+            r = row.get(pid)
+            if r is None:
+                continue
+            variant_row[vid] = len(v_product)
+            v_product.append(r)
+            v_price.append(float(price))
+            v_in_stock.append(bool(available) and (stock is None or stock > 0))
 
         names: dict[str, int] = {}
         values: dict[str, int] = {}
@@ -100,14 +97,13 @@ class FilterIndex:
         o_name: list[int] = []
         o_value: list[int] = []
         stmt = select(VariantOption.variant_id, VariantOption.name, VariantOption.value_norm)
-        for part in session.execute(stmt.execution_options(yield_per=_READ_BATCH)).partitions():
-            for vid, name, value in part:
-                v = variant_row.get(vid)
-                if v is None:
-                    continue
-                o_variant.append(v)
-                o_name.append(names.setdefault(name, len(names)))
-                o_value.append(values.setdefault(value, len(values)))
+        for vid, name, value in raw_rows(session, stmt):
+            v = variant_row.get(vid)
+            if v is None:
+                continue
+            o_variant.append(v)
+            o_name.append(names.setdefault(name, len(names)))
+            o_value.append(values.setdefault(value, len(values)))
         return cls(
             ids=list(ids),
             row=row,
@@ -115,9 +111,9 @@ class FilterIndex:
             brand=brand,
             categories=categories,
             brands=brands,
-            variant_product=variant_product,
-            price=price,
-            in_stock=in_stock,
+            variant_product=np.asarray(v_product, dtype=np.int32),
+            price=np.asarray(v_price, dtype=np.float64),
+            in_stock=np.asarray(v_in_stock, dtype=bool),
             option_variant=np.asarray(o_variant, dtype=np.int32),
             option_name=np.asarray(o_name, dtype=np.int32),
             option_value=np.asarray(o_value, dtype=np.int32),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -138,6 +139,7 @@ class Searcher:
         self._vocab: Vocabulary | None = None
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
         self._snapshot: _Snapshot | None = None
+        self._snapshot_lock = threading.Lock()
 
     # -- freshness -----------------------------------------------------------------------
 
@@ -247,27 +249,47 @@ class Searcher:
         mask = None if rc.is_empty else self.snapshot().filters.mask(rc)
         return self._dense_ranked(vector, depth, mask)[0]
 
+    def warm(self) -> None:
+        """Load what the first search would otherwise wait for: the embedding model and this
+        version's filter index and vectors (seconds at 100k products). Safe to run in a
+        background thread while searches are served."""
+        self.refresh()
+        self.embed_query("warm up")
+        self.snapshot()
+
     def snapshot(self) -> _Snapshot:
         """Vectors and filter columns of every product, loaded once per catalog version."""
-        if self._snapshot is None or self._snapshot.version != self._version:
-            with self.store.session() as session:
-                ids = list(session.scalars(select(Product.id).order_by(Product.id)))
-                filters = FilterIndex.load(session, ids)
-            found = self.store.product_vectors(self.encoder.model_name, ids)
-            dim = len(next(iter(found.values()))) if found else 384
-            vectors = np.zeros((len(ids), dim), dtype=np.float32)
+        snap = self._snapshot
+        if snap is not None and snap.version == self._version:
+            return snap
+        with self._snapshot_lock:  # one load at a time; later callers reuse it
+            if self._snapshot is None or self._snapshot.version != self._version:
+                self._snapshot = self._load_snapshot(self._version)
+            return self._snapshot
+
+    def _load_snapshot(self, version: str | None) -> _Snapshot:
+        # One session, so the ids, filter columns, vectors and rowids share a snapshot.
+        with self.store.session() as session:
+            ids = list(session.scalars(select(Product.id).order_by(Product.id)))
+            filters = FilterIndex.load(session, ids)
+            vectors = np.zeros((len(ids), 0), dtype=np.float32)  # sized by the first vector
             has_vector = np.zeros(len(ids), dtype=bool)
-            for pid, vec in found.items():
-                vectors[filters.row[pid]] = vec
-                has_vector[filters.row[pid]] = True
+            for pid, blob in self.store.product_vectors(session, self.encoder.model_name):
+                r = filters.row.get(pid)
+                if r is None:
+                    continue
+                vector = np.frombuffer(blob, dtype=np.float32)
+                if not vectors.shape[1]:
+                    vectors = np.zeros((len(ids), len(vector)), dtype=np.float32)
+                vectors[r] = vector
+                has_vector[r] = True
             fts_rows = np.zeros(0, dtype=np.int64)
             if self.store.is_sqlite:
-                pairs = self.store.fts_rowids()
+                pairs = self.store.fts_rowids(session)
                 fts_rows = np.full(max((r for r, _ in pairs), default=-1) + 1, -1, np.int64)
                 for rowid, pid in pairs:
                     fts_rows[rowid] = filters.row.get(pid, -1)
-            self._snapshot = _Snapshot(self._version, filters, vectors, has_vector, fts_rows)
-        return self._snapshot
+        return _Snapshot(version, filters, vectors, has_vector, fts_rows)
 
     def _dense_ranked(
         self, vector: np.ndarray, depth: int, mask: np.ndarray | None

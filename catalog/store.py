@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy import Engine, Select, create_engine, event, func, select, text
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from catalog.models import Base, CatalogMeta, EmbeddingCacheRow, Product
@@ -74,6 +74,7 @@ STOPWORDS = frozenset(
 
 
 _FTS_ROWIDS = "SELECT rowid, product_id FROM product_fts"
+_RAW_BATCH = 50_000
 # `facets` repeats category and brand so a filtered query can be narrowed inside the full-text
 # index (`facets : "hiking boots"`); its bm25 weight is 0, so that narrowing adds nothing to a
 # match's score and a filtered ranking is the unfiltered ranking with non-qualifying rows gone.
@@ -83,6 +84,24 @@ _FTS5_TABLE = (
     "tokenize='porter unicode61')"
 )
 _FTS5_WEIGHTS = "bm25(0.0, 10.0, 3.0, 5.0, 1.0, 0.0)"
+
+
+def raw_rows(session: Session, stmt: Select[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of a SELECT, in batches straight from the DBAPI cursor of the session's
+    connection (inside its transaction, so consecutive reads see one snapshot).
+
+    For bulk reads of a whole table: at 100k products ORM row handling would cost several
+    times the query itself. Bound values are rendered inline.
+    """
+    connection = session.connection()
+    sql = str(stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(_RAW_BATCH):
+            yield from batch
+    finally:
+        cursor.close()
 
 
 def search_tokens(query: str) -> list[str]:
@@ -244,10 +263,9 @@ class CatalogStore:
             )
         return sql if limit is None else f"{sql} LIMIT {int(limit)}"
 
-    def fts_rowids(self) -> list[tuple[int, str]]:
+    def fts_rowids(self, session: Session) -> list[tuple[int, str]]:
         """(full-text rowid, product id) of every indexed product (SQLite only)."""
-        with self.session() as session:
-            return [(r, pid) for r, pid in session.execute(text(_FTS_ROWIDS))]
+        return [(r, pid) for r, pid in session.execute(text(_FTS_ROWIDS))]
 
     def full_text_ids(
         self,
@@ -328,21 +346,10 @@ class CatalogStore:
         for start in range(0, len(rows), 5000):
             session.execute(stmt, rows[start : start + 5000])
 
-    def product_vectors(self, model: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        """Vectors of products by id, read from the cache through each product's doc hash."""
-        found: dict[str, np.ndarray] = {}
-        with self.session() as session:
-            for start in range(0, len(ids), 900):
-                chunk = list(ids[start : start + 900])
-                rows = session.execute(
-                    select(Product.id, EmbeddingCacheRow.vector)
-                    .join(
-                        EmbeddingCacheRow,
-                        (EmbeddingCacheRow.text_hash == Product.doc_hash)
-                        & (EmbeddingCacheRow.model == model),
-                    )
-                    .where(Product.id.in_(chunk))
-                )
-                for pid, blob in rows:
-                    found[pid] = np.frombuffer(blob, dtype=np.float32)
-        return found
+    def product_vectors(self, session: Session, model: str) -> Iterator[tuple[str, bytes]]:
+        """(product id, float32 vector bytes) of every product with a cached vector."""
+        stmt = select(Product.id, EmbeddingCacheRow.vector).join(
+            EmbeddingCacheRow,
+            (EmbeddingCacheRow.text_hash == Product.doc_hash) & (EmbeddingCacheRow.model == model),
+        )
+        return raw_rows(session, stmt)

@@ -12,6 +12,7 @@ import hmac
 import json
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,18 @@ def _build_assistant(s: Settings, catalog: Catalog) -> Any:
 catalog = settings.open_catalog()
 assistant = _build_assistant(settings, catalog)
 fallback = SearchOnlyAssistant(catalog)
+
+
+def _warm() -> None:
+    try:
+        catalog.searcher.warm()
+    except Exception:  # noqa: BLE001 - the first search will load it (or say why it can't)
+        log.warning("search warm-up failed", exc_info=True)
+
+
+# The embedding model and the filter index load in the background while the page opens,
+# instead of inside the first shopper's search.
+threading.Thread(target=_warm, name="search-warm-up", daemon=True).start()
 
 # --- store name, theme, CORS -------------------------------------------------------------
 

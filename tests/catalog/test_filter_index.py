@@ -6,6 +6,7 @@ full-text query and the exact dense ranking must give the same answers on the sa
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -185,3 +186,29 @@ def test_a_full_text_index_without_facets_is_rebuilt_on_open(
     assert "facets" in columns
     assert reopened.full_text_ids(reopened.match_expression(["boot"], "and"), None) == expected
     assert reopened.version() != before  # running searchers reload their rowid maps
+
+
+def test_snapshot_is_loaded_once_per_catalog_version(
+    tmp_path: Path, empty_catalog: Catalog
+) -> None:
+    path = write_jsonl(tmp_path / "c.jsonl")
+    index = empty_catalog.open_index()
+    ingest(path, store=empty_catalog.store, index=index, encoder=empty_catalog.encoder)
+    searcher = empty_catalog.searcher
+    searcher.warm()
+    first = searcher.snapshot()
+    assert first.has_vector.all() and first.vectors.shape == (len(first.filters.ids), 384)
+    searcher.search("boots", Constraints(max_price=100))
+    assert searcher.snapshot() is first
+    extra = {
+        "id": "Z1",
+        "title": "Merino Wool Beanie",
+        "category": "Hats",
+        "variants": [{"id": "Z1-1", "price": 25.0, "stock": 3}],
+    }
+    with path.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(extra) + "\n")
+    ingest(path, store=empty_catalog.store, index=index, encoder=empty_catalog.encoder)
+    hits = searcher.search("beanie", Constraints(max_price=30)).hits
+    assert searcher.snapshot() is not first and "Z1" in searcher.snapshot().filters.row
+    assert [h.product_id for h in hits][:1] == ["Z1"]
