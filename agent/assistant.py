@@ -51,6 +51,7 @@ class Assistant:
         self._checkpointer = checkpointer
         self._own_conn: Any = None
         self._graph: Any = None
+        self._graph_lock: asyncio.Lock | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._turn_times: dict[str, collections.deque[float]] = {}
 
@@ -59,6 +60,16 @@ class Assistant:
     async def _ensure_graph(self) -> Any:
         if self._graph is not None:
             return self._graph
+        # Concurrent first turns (the eval runner, a busy UI) must share one checkpointer
+        # connection: each extra aiosqlite connection is a thread that keeps the process alive.
+        if self._graph_lock is None:
+            self._graph_lock = asyncio.Lock()
+        async with self._graph_lock:
+            if self._graph is None:
+                await self._build_graph()
+        return self._graph
+
+    async def _build_graph(self) -> None:
         if self._checkpointer is None:
             self._checkpointer = await self._open_checkpointer()
         self._graph = build_graph(
@@ -74,7 +85,6 @@ class Assistant:
             store_name=self.settings.store_name,
             model_name=self.model_name,
         )
-        return self._graph
 
     async def _open_checkpointer(self) -> Any:
         if self.settings.uses_postgres:
@@ -99,6 +109,8 @@ class Assistant:
         conn, self._own_conn = self._own_conn, None
         if conn is None:
             return
+        # The graph holds the saver on this connection: a later turn opens both anew.
+        self._checkpointer = self._graph = self._graph_lock = None
         if hasattr(conn, "__aexit__") and not hasattr(conn, "close"):
             await conn.__aexit__(None, None, None)
         else:

@@ -132,3 +132,27 @@ async def test_streaming_events(tmp_path, dummy_catalog) -> None:
     types = [e.type for e in events]
     assert types[0] == "tool_start" and "tool_end" in types and "token" in types
     assert types[-1] == "final" and events[-1].result.tool_calls[0].name == "browse_by_price"
+
+
+async def test_concurrent_first_turns_share_one_checkpointer(tmp_path, dummy_catalog) -> None:
+    import asyncio
+    import threading
+
+    def blocking_threads() -> set[threading.Thread]:
+        # aiosqlite runs each connection on a non-daemon thread that lives until the
+        # connection closes; a leaked one keeps `shop eval` from ever exiting.
+        return {t for t in threading.enumerate() if "connection_worker" in t.name}
+
+    a = build_assistant(settings(tmp_path), dummy_catalog)
+    before = blocking_threads()
+    results = await asyncio.gather(
+        *(a.arun("a laptop under $1500", thread_id=f"t{i}") for i in range(4))
+    )
+    assert len(blocking_threads() - before) == 1  # one checkpointer connection, not four
+    await a.aclose()
+    await asyncio.sleep(0.1)
+    assert not blocking_threads() - before
+    assert all(r.reply for r in results)
+    again = await a.arun("and a cheaper one", thread_id="t0")  # reopens after close
+    await a.aclose()
+    assert again.reply
