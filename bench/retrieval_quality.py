@@ -221,7 +221,7 @@ def main() -> None:
             titles = [p["title"] for p in products if p["id"] in rel]
             vector = searcher.embed_query(query)
             dense = [pid for pid, _ in searcher.dense(vector, everything, 10)]
-            lexical = searcher._lexical(query, everything, 10)
+            lexical = searcher.lexical(query, everything, 10)
             hybrid_result = searcher.search(query, k=10)
             hybrid = [h.product_id for h in hybrid_result.hits]
             rows.append(

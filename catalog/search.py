@@ -249,6 +249,12 @@ class Searcher:
         mask = None if rc.is_empty else self.snapshot().filters.mask(rc)
         return self._dense_ranked(vector, depth, mask)[0]
 
+    def lexical(self, query: str, rc: Resolved, depth: int) -> list[str]:
+        """Top `depth` qualifying products by full-text rank; products matching any query
+        word fill the list after those matching all of them (lexical search on its own)."""
+        mask = None if rc.is_empty else self.snapshot().filters.mask(rc)
+        return self._lexical(query, depth, widen=True, mask=mask, scope=self._fts_scope(rc))
+
     def warm(self) -> None:
         """Load what the first search would otherwise wait for: the embedding model and this
         version's filter index and vectors (seconds at 100k products). Safe to run in a
