@@ -88,19 +88,13 @@ def test_mask_equals_sql_on_the_demo_catalog(demo_catalog: Catalog) -> None:
     assert min(sizes) == 0 and max(sizes) > 1000 and any(0 < s < 100 for s in sizes)
 
 
-def test_mask_keeps_the_single_variant_rule(tmp_path: Path, empty_catalog: Catalog) -> None:
-    ingest(
-        write_jsonl(tmp_path / "c.jsonl"),
-        store=empty_catalog.store,
-        index=empty_catalog.open_index(),
-        encoder=empty_catalog.encoder,
-    )
-    searcher = empty_catalog.searcher
+def test_mask_keeps_the_single_variant_rule(sample: Catalog) -> None:
+    searcher = sample.searcher
     searcher.refresh()
     # B1: size 8 costs $89, size 10 costs $129 — so it does not fit "size 10 under $100".
     rc = resolve(Constraints(max_price=100, options={"size": "10"}), searcher.vocabulary)
-    got = masked_ids(empty_catalog, searcher.snapshot().filters.mask(rc))
-    assert got == sql_ids(empty_catalog, rc) and "B1" not in got and "B2" in got
+    got = masked_ids(sample, searcher.snapshot().filters.mask(rc))
+    assert got == sql_ids(sample, rc) and "B1" not in got and "B2" in got
 
 
 def test_filtered_full_text_equals_ranking_every_match(demo_catalog: Catalog) -> None:
@@ -159,16 +153,8 @@ def test_vector_count_is_remembered_and_reset_by_writes(empty_catalog: Catalog) 
     assert index.count() == 1
 
 
-def test_a_full_text_index_without_facets_is_rebuilt_on_open(
-    tmp_path: Path, empty_catalog: Catalog
-) -> None:
-    ingest(
-        write_jsonl(tmp_path / "c.jsonl"),
-        store=empty_catalog.store,
-        index=empty_catalog.open_index(),
-        encoder=empty_catalog.encoder,
-    )
-    store = empty_catalog.store
+def test_a_full_text_index_without_facets_is_rebuilt_on_open(sample: Catalog) -> None:
+    store = sample.store
     before = store.version()
     expected = store.full_text_ids(store.match_expression(["boot"], "and"), None)
     # The layout of earlier releases: no facets column.

@@ -14,17 +14,6 @@ from catalog.service import Catalog
 from tests.catalog.sample import records, write_jsonl
 
 
-@pytest.fixture
-def sample(empty_catalog: Catalog, tmp_path: Path) -> Catalog:
-    ingest(
-        write_jsonl(tmp_path / "c.jsonl"),
-        store=empty_catalog.store,
-        index=empty_catalog.open_index(),
-        encoder=empty_catalog.encoder,
-    )
-    return empty_catalog
-
-
 def ids(catalog: Catalog, query: str, k: int = 10, **constraints: object) -> list[str]:
     result = catalog.searcher.search(query, Constraints(**constraints), k=k)  # type: ignore[arg-type]
     return [h.product_id for h in result.hits]
