@@ -348,33 +348,33 @@ class Searcher:
         """Best qualifying full-text matches, best first.
 
         Products matching every query word rank first; with `widen`, any-word matches fill
-        the list when that gives fewer than `depth`. With a filter, the best few hundred
-        matches are checked against the mask first, and all matches only when too few of
-        those qualify, so the result is always the best qualifying matches.
+        the list when that gives fewer than `depth`. With a filter, SQLite checks the mask on
+        each match in rank order and stops at the limit; on PostgreSQL the best few hundred
+        matches are checked first, and all matches only when too few of those qualify. Either
+        way the result is the best qualifying matches.
         """
         tokens = search_tokens(query)
         if not tokens:
             return []
-        found: list[str] = []
+        allowed = self._rowid_mask(mask) if mask is not None and self.store.is_sqlite else None
         share = float(mask.mean()) if mask is not None and len(mask) else 1.0
+        found: list[str] = []
         for mode in ("and", "or") if widen and len(tokens) > 1 else ("and",):
             match = self.store.match_expression(tokens, mode)
             if scope:
                 match = f"({match}) AND {scope}"
             need = depth - len(found)
-            if mask is None:
-                ranked = self._full_text(match, depth + len(found))
-            elif self.store.is_sqlite:
-                # SQLite checks the mask on each row in rank order and stops at the limit.
-                ranked = self._full_text(match, depth + len(found), mask)
+            full_text = self.store.full_text_ids
+            if mask is None or allowed is not None:
+                ranked = full_text(match, depth + len(found), allowed)
             elif share * _LEXICAL_HEAD < 2 * need:
                 # A selective filter: most of any head would not qualify; rank every match.
-                ranked = self._allowed(self._full_text(match, None), mask)
+                ranked = self._allowed(full_text(match, None), mask)
             else:
-                head = self._full_text(match, _LEXICAL_HEAD)
+                head = full_text(match, _LEXICAL_HEAD)
                 ranked = self._allowed(head, mask)
                 if len(ranked) < need and len(head) == _LEXICAL_HEAD:
-                    ranked = self._allowed(self._full_text(match, None), mask)
+                    ranked = self._allowed(full_text(match, None), mask)
             found += [pid for pid in ranked if pid not in found]
             if len(found) >= depth:
                 break
@@ -409,22 +409,13 @@ class Searcher:
         row = self.snapshot().filters.row
         return [pid for pid in ids if pid in row and mask[row[pid]]]
 
-    def _full_text(
-        self, match: str, limit: int | None, mask: np.ndarray | None = None
-    ) -> list[str]:
-        """Product ids matching a full-text query, best first (all of them without `limit`;
-        with `mask`, only qualifying ones: SQLite only)."""
-        if mask is None:
-            return self.store.full_text_ids(match, limit)
+    def _rowid_mask(self, mask: np.ndarray) -> bytes:
+        """The product mask as one byte per full-text rowid (SQLite)."""
         fts_rows = self.snapshot().fts_rows
-        # One byte per full-text rowid, so SQLite can call bytes.__getitem__ itself: no
-        # Python frame per match (a lambda costs ~4 µs a row, thousands of rows a query).
         ok = np.zeros(len(fts_rows), dtype=np.uint8)
         known = fts_rows >= 0
         ok[known] = mask[fts_rows[known]]
-        return self.store.full_text_ids(
-            match, limit, ok.tobytes().__getitem__, max_rowid=len(fts_rows) - 1
-        )
+        return ok.tobytes()
 
     def _browse(self, rc: Resolved, k: int) -> list[str]:
         """No query text: qualifying products, best rated first."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -268,25 +268,23 @@ class CatalogStore:
         return [(r, pid) for r, pid in session.execute(text(_FTS_ROWIDS))]
 
     def full_text_ids(
-        self,
-        match: str,
-        limit: int | None,
-        allowed: Callable[[int], int] | None = None,
-        max_rowid: int = 0,
+        self, match: str, limit: int | None, allowed: bytes | None = None
     ) -> list[str]:
         """Product ids matching a full-text query, best first.
 
-        With `allowed` (SQLite only) SQLite calls it with the rowid (up to `max_rowid`) of
-        each match in rank order and the LIMIT counts only allowed rows, so no more rows than
-        needed come back to Python.
+        `allowed` (SQLite only) holds one byte per full-text rowid, non-zero for rows that may
+        be returned: SQLite checks it on each match in rank order and the LIMIT counts only
+        allowed rows, so no more rows than needed come back to Python.
         """
         with self.session() as session:
-            params: dict[str, Any] = {"q": match, "max_rowid": max_rowid}
+            params: dict[str, Any] = {"q": match}
             if allowed is not None:
-                # A per-connection function, registered for this query: a connection serves
-                # one session at a time.
+                # A per-connection function, registered for this query (a connection serves
+                # one session at a time). bytes.__getitem__ is called by SQLite directly: no
+                # Python frame per match, where a lambda costs ~4 µs a row.
                 raw = session.connection().connection.dbapi_connection
-                raw.create_function("shop_allowed", 1, allowed)  # type: ignore[union-attr]
+                raw.create_function("shop_allowed", 1, allowed.__getitem__)  # type: ignore[union-attr]
+                params["max_rowid"] = len(allowed) - 1
             sql = text(self.full_text_query(limit, filtered=allowed is not None))
             return list(session.scalars(sql, params))
 
