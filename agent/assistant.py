@@ -18,10 +18,10 @@ from agent.breaker import CircuitBreaker
 from agent.graph import build_graph
 from agent.logging import request_id_var
 from agent.planner import OfflinePlanner, make_planner
-from agent.result import Comparison, Recommendation, ToolCallRecord, TurnEvent, TurnResult, Usage
 from agent.settings import Settings
 from catalog.models import Product
 from catalog.service import Catalog
+from tools.contracts import Comparison, Recommendation, ToolCallRecord, TurnEvent, TurnResult, Usage
 from tools.toolkit import make_tools
 
 log = logging.getLogger("agent.assistant")

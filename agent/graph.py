@@ -21,12 +21,12 @@ from langgraph.prebuilt import ToolNode
 
 from agent import guards, prompts
 from agent.breaker import CircuitBreaker
-from agent.result import Comparison, Recommendation
 from agent.schemas import tool_schemas
 from agent.state import ShopState
 from agent.tokens import count_messages, count_tools
 from agent.trimming import trim
 from catalog.constraints import Constraints
+from tools.contracts import Comparison, Recommendation
 from tools.recommend import RecItem, render
 from tools.toolkit import TERMINAL_TOOLS
 

@@ -24,8 +24,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from agent.result import Recommendation
 from catalog.models import Product
+from tools.contracts import Recommendation
 
 _PRICE_RE = re.compile(
     r"(?:\$|USD\s?)\s*(\d[\d,]*(?:\.\d{1,2})?)|(\d[\d,]*(?:\.\d{1,2})?)\s*(?:dollars|USD)\b"

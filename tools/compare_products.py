@@ -6,8 +6,8 @@ from typing import Any
 
 from langchain_core.tools import BaseTool, tool
 
-from agent.result import Comparison
 from catalog.service import Catalog
+from tools.contracts import Comparison
 from tools.rendering import (
     as_data,
     best_variant,

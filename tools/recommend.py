@@ -7,9 +7,9 @@ from typing import Any
 from langchain_core.tools import BaseTool, tool
 from pydantic import BaseModel, Field
 
-from agent.result import Recommendation
 from catalog.constraints import Constraints, resolve, variant_fits
 from catalog.service import Catalog
+from tools.contracts import Recommendation
 from tools.rendering import best_variant, load_products
 
 

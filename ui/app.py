@@ -23,10 +23,10 @@ from chainlit.server import app as fastapi_app
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from agent.result import TurnResult
 from agent.settings import Settings
 from catalog.models import Product
 from catalog.service import Catalog
+from tools.contracts import TurnResult
 from ui.api import ApiState, create_router, install_routes
 from ui.cards import (
     CURRENCY_STYLES,

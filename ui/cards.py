@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from agent.result import Comparison, Recommendation
+from tools.contracts import Comparison, Recommendation
 
 LOW_STOCK = 5  # "Only N left" at or below this many units
 CurrencyStyle = Literal["symbol", "code", "plain"]

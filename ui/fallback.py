@@ -14,10 +14,10 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
-from agent.result import Comparison, Recommendation, ToolCallRecord, TurnEvent, TurnResult
 from catalog.constraints import Constraints
 from catalog.query_text import parse_budget
 from catalog.service import Catalog
+from tools.contracts import Comparison, Recommendation, ToolCallRecord, TurnEvent, TurnResult
 
 REDUCED_NOTE = "Reduced mode: answers come straight from catalog search, without the AI model."
 _IDS = re.compile(r"\(([A-Za-z0-9_.:\-]{1,128})\)")

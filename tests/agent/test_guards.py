@@ -14,11 +14,11 @@ from agent import guards
 from agent.assistant import build_assistant
 from agent.gullible import make_gullible_model
 from agent.prompts import SYSTEM_PROMPT
-from agent.result import Recommendation
 from agent.settings import Settings
 from catalog.ingest import ingest
 from catalog.models import Variant
 from tests.conftest import make_catalog
+from tools.contracts import Recommendation
 
 
 def rec(

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from agent.result import TurnResult
 from evals.graders import grade_all
 from evals.judge import JudgeScore, make_judge, parse_score
 from evals.runner import run_transcript
 from evals.scenario import Scenario, Transcript, TranscriptTurn
 from evals.simulated_shopper import make_shopper
+from tools.contracts import TurnResult
 
 
 class Stub:

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from agent.result import Recommendation, ToolCallRecord, TurnResult, Usage
 from catalog.store import CatalogStore
 from evals.compare import compare_paths, render_text
 from evals.report import load_results, summarize, svg_bars, svg_histogram, write_report
 from evals.runner import run_suite
 from evals.scenario import parse_scenarios
 from tests.evals.helpers import tiny_catalog
+from tools.contracts import Recommendation, ToolCallRecord, TurnResult, Usage
 
 SCENARIOS = """
 - id: boots

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.result import Comparison, Recommendation
+from tools.contracts import Comparison, Recommendation
 from ui.cards import (
     card_props,
     comparison_markdown,
