@@ -29,6 +29,24 @@ class Recommendation(BaseModel):
     category: str | None = None
 
 
+class Violation(BaseModel):
+    """Why an item does not fit the shopper's request, machine-readable plus a short text.
+
+    `code` is one of: over_budget, under_budget, option_unavailable, out_of_stock,
+    brand_excluded, brand_not_requested, category_mismatch, excluded_term, not_cheaper,
+    already_shown, rejected.
+    """
+
+    code: str
+    detail: str
+
+
+class Alternative(Recommendation):
+    """An item the model put forward that does not fit; shown only as an alternative."""
+
+    violations: list[Violation] = Field(default_factory=list)
+
+
 class ToolCallRecord(BaseModel):
     """One tool call made during the turn."""
 
@@ -60,6 +78,8 @@ class TurnResult(BaseModel):
 
     reply: str
     recommendations: list[Recommendation] = Field(default_factory=list)
+    # Items that break a stated constraint, each with its reasons: never among the picks.
+    alternatives: list[Alternative] = Field(default_factory=list)
     comparison: Comparison | None = None
     clarifying_question: bool = False
     tool_calls: list[ToolCallRecord] = Field(default_factory=list)
