@@ -19,9 +19,19 @@ from agent.graph import build_graph
 from agent.logging import request_id_var
 from agent.planner import OfflinePlanner, make_planner
 from agent.settings import Settings
+from agent.state import SERDE_TYPES, TurnScratch
+from agent.thread_lock import ThreadLocks
 from catalog.models import Product
 from catalog.service import Catalog
-from tools.contracts import Comparison, Recommendation, ToolCallRecord, TurnEvent, TurnResult, Usage
+from tools.contracts import (
+    Alternative,
+    Comparison,
+    Recommendation,
+    ToolCallRecord,
+    TurnEvent,
+    TurnResult,
+    Usage,
+)
 from tools.toolkit import make_tools
 
 log = logging.getLogger("agent.assistant")
@@ -54,6 +64,9 @@ class Assistant:
         self._graph_lock: asyncio.Lock | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._turn_times: dict[str, collections.deque[float]] = {}
+        self.locks = ThreadLocks(
+            Path(settings.data_dir) / "locks", getattr(catalog.store, "engine", None)
+        )
 
     # -- set-up --------------------------------------------------------------------------
 
@@ -90,7 +103,7 @@ class Assistant:
         if self.settings.uses_postgres:
             from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver  # type: ignore
 
-            cm = AsyncPostgresSaver.from_conn_string(self.settings.database_url)
+            cm = AsyncPostgresSaver.from_conn_string(self.settings.database_url, serde=_serde())
             saver = await cm.__aenter__()
             await saver.setup()
             self._own_conn = cm
@@ -102,7 +115,7 @@ class Assistant:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(str(path))
         self._own_conn = conn
-        return AsyncSqliteSaver(conn)
+        return AsyncSqliteSaver(conn, serde=_serde())
 
     async def aclose(self) -> None:
         """Close the checkpointer connection this assistant opened."""
@@ -167,10 +180,12 @@ class Assistant:
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         try:
-            async for event in self._turn(
-                message, thread_id, message_id, context, preferences, request_id, started
-            ):
-                yield event
+            # One turn at a time per thread: a second message waits for the first to finish.
+            async with self.locks.hold(thread_id):
+                async for event in self._turn(
+                    message, thread_id, message_id, context, preferences, request_id, started
+                ):
+                    yield event
         finally:
             request_id_var.reset(token)
 
@@ -236,24 +251,20 @@ class Assistant:
             yield TurnEvent(type="final", result=result)
             return
         times.append(now)
-        turn: dict[str, Any] = {"request_id": request_id}
+        turn = TurnScratch(request_id=request_id, shopper_text=message)
         if isinstance(prefs_in.get("max_items"), int) and prefs_in["max_items"] > 0:
-            turn["max_items"] = min(prefs_in["max_items"], 6)
+            turn.max_items = min(prefs_in["max_items"], 6)
         if prefs_in.get("answer_length") in ("short", "normal", "detailed"):
-            turn["answer_length"] = prefs_in["answer_length"]
-        if "include_out_of_stock" in prefs_in:
-            turn["include_out_of_stock"] = bool(prefs_in["include_out_of_stock"])
-        stated = self.planner.parser.parse(message).preferences()
-        stated.pop("category", None)
+            turn.answer_length = prefs_in["answer_length"]
+        turn.include_out_of_stock = bool(prefs_in.get("include_out_of_stock", False))
         inputs: dict[str, Any] = {
             "messages": [HumanMessage(message, id=message_id or None)],
             "turn": turn,
-            "preferences": stated,
             "context": self._valid_context(context),
         }
         tool_calls: list[ToolCallRecord] = []
         call_args: dict[str, dict[str, Any]] = {}
-        final_turn: dict[str, Any] = {}
+        final_turn = TurnScratch()
         try:
             # One checkpoint write per turn instead of one per step: a turn is short, and one
             # cut off mid-way (a crash, a cancelled stream) is simply asked again.
@@ -262,7 +273,7 @@ class Assistant:
                 for node, data in update.items():
                     if not isinstance(data, dict):
                         continue
-                    if "turn" in data:
+                    if isinstance(data.get("turn"), TurnScratch):
                         final_turn = data["turn"]
                     for m in data.get("messages") or []:
                         if node == "agent" and isinstance(m, AIMessage):
@@ -277,7 +288,7 @@ class Assistant:
                         if node in ("tools", "finalize") and isinstance(m, ToolMessage):
                             summary = str(m.content).split("\n", 1)[0][:200]
                             duration = (m.response_metadata or {}).get("duration_ms", 0.0)
-                            final_turn["tool_ms"] = final_turn.get("tool_ms", 0.0) + duration
+                            final_turn.tool_ms += duration
                             tool_calls.append(
                                 ToolCallRecord(
                                     name=m.name or "",
@@ -294,10 +305,10 @@ class Assistant:
                             )
         except Exception as exc:  # noqa: BLE001 - a chat never shows a stack trace
             log.error("turn failed: %s", exc, exc_info=True)
-            final_turn = {
-                "reply": "Sorry, something went wrong. Please try again.",
-                "notes": [f"error {type(exc).__name__}"],
-            }
+            final_turn = TurnScratch(
+                reply="Sorry, something went wrong. Please try again.",
+                notes=[f"error {type(exc).__name__}"],
+            )
         result = self._result(final_turn, tool_calls, thread_id, started)
         result.request_id = request_id
         for chunk in _chunks(result.reply):
@@ -326,43 +337,39 @@ class Assistant:
 
     def _result(
         self,
-        turn: dict[str, Any],
+        turn: TurnScratch,
         tool_calls: list[ToolCallRecord],
         thread_id: str,
         started: float,
     ) -> TurnResult:
-        prompt = int(turn.get("prompt_tokens", 0))
-        completion = int(turn.get("completion_tokens", 0))
-        estimated = not turn.get("usage_reported")
+        prompt, completion = turn.prompt_tokens, turn.completion_tokens
+        estimated = not turn.usage_reported
         if estimated:
-            prompt = int(turn.get("prompt_tokens_est", 0))
-            completion = int(turn.get("completion_tokens_est", 0))
+            prompt, completion = turn.prompt_tokens_est, turn.completion_tokens_est
         cost = None
         if self.settings.cost_per_1k_prompt or self.settings.cost_per_1k_completion:
             cost = (
                 prompt * self.settings.cost_per_1k_prompt
                 + completion * self.settings.cost_per_1k_completion
             ) / 1000
-        comparison = turn.get("comparison")
         return TurnResult(
-            reply=turn.get("reply") or "Sorry, I could not answer that.",
-            recommendations=[
-                Recommendation.model_validate(r) for r in turn.get("recommendations") or []
-            ],
-            comparison=Comparison.model_validate(comparison) if comparison else None,
-            clarifying_question=bool(turn.get("clarifying_question")),
+            reply=turn.reply or "Sorry, I could not answer that.",
+            recommendations=[Recommendation.model_validate(r) for r in turn.recommendations],
+            alternatives=[Alternative.model_validate(a) for a in turn.alternatives],
+            comparison=Comparison.model_validate(turn.comparison) if turn.comparison else None,
+            clarifying_question=turn.clarifying_question,
             tool_calls=tool_calls,
             usage=Usage(
                 prompt_tokens=prompt, completion_tokens=completion, estimated=estimated, cost=cost
             ),
             latency_ms=(time.perf_counter() - started) * 1000,
-            model_ms=float(turn.get("model_ms", 0.0)),
-            tool_ms=float(turn.get("tool_ms", 0.0)),
-            model=turn.get("model") or self.model_name,
+            model_ms=turn.model_ms,
+            tool_ms=turn.tool_ms,
+            model=turn.model or self.model_name,
             thread_id=thread_id,
-            reduced_mode=bool(turn.get("reduced_mode")),
-            degraded=bool(turn.get("degraded")),
-            notes=list(turn.get("notes") or []),
+            reduced_mode=turn.reduced_mode,
+            degraded=turn.degraded,
+            notes=[*turn.notes, *(f"corrected {n}" for n in turn.arg_corrections)],
         )
 
     def _valid_context(self, context: dict | None) -> dict[str, Any]:
@@ -374,6 +381,13 @@ class Assistant:
                 return {"product_id": pid} if session.get(Product, pid) is not None else {}
         except Exception:  # noqa: BLE001
             return {}
+
+
+def _serde() -> Any:
+    """The checkpoint serializer, allowed to rebuild the state's typed values."""
+    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+
+    return JsonPlusSerializer(allowed_msgpack_modules=SERDE_TYPES)
 
 
 def _chunks(text: str, size: int = 24) -> list[str]:

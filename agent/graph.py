@@ -1,9 +1,13 @@
-"""The tool loop: model node ↔ ToolNode, guarded, ending only through a terminal tool.
+"""The agent graph: read the shopper's message, loop model ↔ tools, answer through one check.
 
-START → agent ─┬─ data tool calls ─→ tools → collect → agent
-               ├─ terminal tool ───→ finalize ─┬─ END
-               │                               └─ (unknown ids, first time) → agent
-               └─ prose / failure ─→ agent (one corrective retry) or finalize
+START → understand → agent ─┬─ data tool calls ─→ tools → collect → agent
+                            ├─ terminal tool ───→ finalize ─┬─ END
+                            │                               └─ (recover once) → agent
+                            └─ prose / failure ─→ agent (one corrective retry) or finalize
+
+`understand` updates the shopper's request from their message (agent/understand.py) for every
+model; the model sees it as a note after the message; tools run with arguments corrected from
+it; `finalize` (agent/answer.py) renders every answer through the one fit check.
 """
 
 from __future__ import annotations
@@ -19,23 +23,28 @@ from langchain_core.tools import BaseTool
 from langgraph.graph import END, START, StateGraph
 from langgraph.prebuilt import ToolNode
 
-from agent import guards, prompts
+from agent import arguments, prompts
+from agent.answer import make_finalize
 from agent.breaker import CircuitBreaker
+from agent.reading.lexicon import Lexicon
+from agent.reading.reader import read
 from agent.schemas import tool_schemas
-from agent.state import ShopState
+from agent.state import ShopState, request_of, turn_of
+from agent.state_prompt import render_note, strip_note_tags
+from agent.textcalls import recover_tool_calls
 from agent.tokens import count_messages, count_tools
 from agent.trimming import trim
-from catalog.constraints import Constraints
-from tools.contracts import Comparison, Recommendation
-from tools.recommend import RecItem, render
+from agent.understand import update_request
 from tools.toolkit import TERMINAL_TOOLS
 
 log = logging.getLogger("agent.graph")
 MAX_MODEL_CALLS_PER_TURN = 14
+MAX_CALLS_PER_RESPONSE = 3
 INTERRUPTED = "no result: this call was interrupted before it finished."
 
 
-def _turn_messages(messages: list[BaseMessage]) -> list[BaseMessage]:
+def turn_messages(messages: list[BaseMessage]) -> list[BaseMessage]:
+    """The messages after the latest shopper message."""
     last = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
     return messages[last + 1 :]
 
@@ -65,41 +74,54 @@ def build_graph(
     bound = model.bind_tools(schemas, tool_choice="required" if tool_choice == "required" else None)
     bound_fallback = fallback.bind_tools(schemas) if fallback is not None else None
     tool_names = {t.name for t in tools}
+    system = SystemMessage(prompts.SYSTEM_PROMPT.format(store_name=store_name))
+    secrets = [str(system.content), *(json.dumps(s) for s in schemas)]
 
-    # -- agent ---------------------------------------------------------------------------
+    # -- understand: the shopper's request, read the same way for every model --------------
 
-    def system_prompt(state: ShopState) -> SystemMessage:
-        extra = []
-        prefs = state.get("preferences") or {}
-        if prefs:
-            extra.append(f"Shopper preferences so far: {json.dumps(prefs, sort_keys=True)}")
-        shown = state.get("shown_ids") or []
-        if shown:
-            extra.append(f"Already shown (excluded from searches by default): {shown[-12:]}")
+    def understand(state: ShopState) -> dict[str, Any]:
+        turn = turn_of(state)
+        req = request_of(state)
+        if catalog is not None:
+            lex = Lexicon.for_catalog(catalog)
+            req = update_request(req, read(turn.shopper_text, lex), lex)
+        else:
+            req = req.model_copy(update={"turn": req.turn + 1, "changes": [], "relation": None})
+        if turn.include_out_of_stock and not _said_in_stock(turn.shopper_text):
+            req.in_stock = False
+        return {"request": req, "turn": turn}
+
+    # -- agent -----------------------------------------------------------------------------
+
+    def prompt_for(state: ShopState, turn: Any) -> list[BaseMessage]:
+        messages = trim(list(state.get("messages") or []), prompt_token_budget)
+        req = request_of(state)
+        note = render_note(req, max_items=turn.max_items, answer_length=turn.answer_length)
         ctx = state.get("context") or {}
         if ctx.get("product_id"):
-            extra.append(f"The shopper is viewing product {ctx['product_id']}.")
-        turn = state.get("turn") or {}
-        if turn.get("max_items"):
-            extra.append(f"Recommend at most max_items={turn['max_items']} products.")
-        if turn.get("answer_length"):
-            extra.append(f"Answer length: {turn['answer_length']}.")
-        return SystemMessage(
-            prompts.SYSTEM_PROMPT.format(store_name=store_name, extra="\n".join(extra))
-        )
+            note = note.replace(
+                "</store_note>", f"The shopper is viewing [{ctx['product_id']}].\n</store_note>"
+            )
+        last = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
+        if last >= 0:
+            shopper = str(messages[last].content)
+            messages[last] = HumanMessage(
+                f"{strip_note_tags(shopper)}\n\n{note}",
+                id=messages[last].id,
+                additional_kwargs={"shopper_text": shopper, "shop_request": req.model_dump()},
+            )
+        prompt = [system, *messages]
+        if turn.correction:
+            prompt.append(HumanMessage(turn.correction, additional_kwargs={"correction": True}))
+        return _well_formed(prompt)
 
     async def agent(state: ShopState) -> dict[str, Any]:
-        turn = dict(state.get("turn") or {})
-        turn["model_calls"] = turn.get("model_calls", 0) + 1
-        messages = list(state.get("messages") or [])
-        prompt = [system_prompt(state), *trim(messages, prompt_token_budget)]
-        if turn.get("correction"):
-            prompt.append(HumanMessage(turn.pop("correction")))
-        prompt = _well_formed(prompt)
-        turn["prompt_tokens_est"] = (
-            turn.get("prompt_tokens_est", 0) + schema_tokens + count_messages(prompt)
-        )
-        use_fallback = bool(turn.get("fallback")) or (breaker is not None and breaker.is_open())
+        turn = turn_of(state)
+        turn.model_calls += 1
+        prompt = prompt_for(state, turn)
+        turn.correction = ""
+        turn.prompt_tokens_est += schema_tokens + count_messages(prompt)
+        use_fallback = turn.fallback or (breaker is not None and breaker.is_open())
         runner = bound_fallback if use_fallback and bound_fallback is not None else bound
         name = "offline" if runner is bound_fallback else model_name
         started = time.perf_counter()
@@ -114,69 +136,56 @@ def build_graph(
             log.warning("model call failed: %s", exc)
             if runner is bound and breaker is not None and _is_outage(exc):
                 breaker.failure()
-        turn["model_ms"] = turn.get("model_ms", 0.0) + (time.perf_counter() - started) * 1000
-        turn["model"] = name
+        turn.model_ms += (time.perf_counter() - started) * 1000
+        turn.model = name
         if use_fallback and name == "offline" and model_name != "offline":
-            turn["reduced_mode"] = True
+            turn.reduced_mode = True
         if response is not None:
-            usage = response.usage_metadata
-            if usage:
-                turn["prompt_tokens"] = turn.get("prompt_tokens", 0) + usage["input_tokens"]
-                turn["completion_tokens"] = (
-                    turn.get("completion_tokens", 0) + usage["output_tokens"]
-                )
-                turn["usage_reported"] = True
-            else:
-                turn["completion_tokens_est"] = turn.get("completion_tokens_est", 0) + (
-                    count_messages([response])
-                )
-            if response.invalid_tool_calls:
-                problem = "invalid tool call arguments"
-            elif not response.tool_calls and tool_choice == "required":
-                problem = "prose instead of a tool call"
-            elif any(c["name"] not in tool_names for c in response.tool_calls):
-                problem = "unknown tool name"
+            _count_usage(turn, response)
+            response = recover_tool_calls(response, tool_names, turn.notes)
+            problem = _problem(response, tool_names, tool_choice)
         if problem is not None:
-            turn["corrections"] = turn.get("corrections", 0) + 1
-            if turn["corrections"] <= 1:
-                turn["correction"] = prompts.CORRECTION_PROMPT.format(problem=problem)
-            else:
-                turn["fallback"] = True
-                if model_name != "offline":
-                    turn["reduced_mode"] = True
-            turn["route"] = "agent"
-            if turn["model_calls"] >= MAX_MODEL_CALLS_PER_TURN:
-                turn["route"] = "finalize"
-            return {"turn": turn, "model_calls": state.get("model_calls", 0) + 1}
+            return _retry(state, turn, problem)
         assert response is not None
+        response = _cap_calls(response)
         terminal = any(c["name"] in TERMINAL_TOOLS for c in response.tool_calls)
-        used = sum(isinstance(m, ToolMessage) for m in _turn_messages(messages))
-        exhausted = used >= tool_budget
-        if (
+        used = sum(isinstance(m, ToolMessage) for m in turn_messages(list(state["messages"])))
+        done = (
             not response.tool_calls
             or terminal
-            or exhausted
-            or turn["model_calls"] >= MAX_MODEL_CALLS_PER_TURN
-        ):
-            turn["route"] = "finalize"
-        else:
-            turn["route"] = "tools"
+            or used >= tool_budget
+            or turn.model_calls >= MAX_MODEL_CALLS_PER_TURN
+        )
+        turn.route = "finalize" if done else "tools"
         return {
             "messages": [response],
             "turn": turn,
             "model_calls": state.get("model_calls", 0) + 1,
         }
 
-    def route_agent(state: ShopState) -> str:
-        return (state.get("turn") or {}).get("route", "finalize")
+    def _retry(state: ShopState, turn: Any, problem: str) -> dict[str, Any]:
+        """One corrective retry, then the offline engine answers the rest of the turn."""
+        turn.corrections += 1
+        turn.notes.append(f"model problem: {problem}")
+        if turn.corrections <= 1:
+            turn.correction = prompts.CORRECTION_PROMPT.format(problem=problem)
+        else:
+            turn.fallback = True
+            if model_name != "offline":
+                turn.reduced_mode = True
+        turn.route = "agent" if turn.model_calls < MAX_MODEL_CALLS_PER_TURN else "finalize"
+        return {"turn": turn, "model_calls": state.get("model_calls", 0) + 1}
 
-    # -- tools: budget and repeated-call guards -------------------------------------------
+    def route_agent(state: ShopState) -> str:
+        return turn_of(state).route or "finalize"
+
+    # -- tools: budget, repeated calls, arguments corrected from the request -----------------
 
     async def guard(request: Any, execute: Any) -> Any:
         call = request.tool_call
         messages = list(request.state.get("messages") or [])
-        turn_msgs = _turn_messages(messages)
-        done = [m for m in turn_msgs if isinstance(m, ToolMessage)]
+        this_turn = turn_messages(messages)
+        done = [m for m in this_turn if isinstance(m, ToolMessage)]
         last_ai = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
         position = 0
         if last_ai is not None:
@@ -189,8 +198,15 @@ def build_graph(
                 name=call["name"],
                 artifact={"tool": call["name"], "ids": [], "budget_exhausted": True},
             )
+        fixed, notes = arguments.correct(
+            call["name"], dict(call["args"]), request_of(request.state)
+        )
+        if notes:
+            log.info("corrected tool arguments: %s", "; ".join(notes))
+            call = {**call, "args": fixed}
+            request = request.override(tool_call=call)
         key = _key(call["name"], call["args"])
-        calls = {c["id"]: c for m in turn_msgs if isinstance(m, AIMessage) for c in m.tool_calls}
+        calls = {c["id"]: c for m in this_turn if isinstance(m, AIMessage) for c in m.tool_calls}
         for m in done:
             earlier = calls.get(m.tool_call_id)
             if (
@@ -211,6 +227,7 @@ def build_graph(
             result.response_metadata = {
                 **(result.response_metadata or {}),
                 "duration_ms": (time.perf_counter() - started) * 1000,
+                "corrected_args": notes,
             }
         return result
 
@@ -218,149 +235,29 @@ def build_graph(
 
     def collect(state: ShopState) -> dict[str, Any]:
         seen: list[str] = []
-        degraded = False
-        for m in _turn_messages(list(state.get("messages") or [])):
+        turn = turn_of(state)
+        for m in turn_messages(list(state.get("messages") or [])):
             if isinstance(m, ToolMessage) and isinstance(m.artifact, dict):
                 seen.extend(str(i) for i in m.artifact.get("ids") or [])
-                degraded = degraded or bool(m.artifact.get("degraded"))
-        turn = dict(state.get("turn") or {})
-        turn["degraded"] = degraded
+                turn.degraded = turn.degraded or bool(m.artifact.get("degraded"))
+                for note in (m.response_metadata or {}).get("corrected_args") or []:
+                    if note not in turn.arg_corrections:
+                        turn.arg_corrections.append(note)
         return {"seen_ids": seen, "turn": turn}
 
-    # -- finalize: the terminal tool, validated and rendered from SQL ---------------------
-
-    def finalize(state: ShopState) -> dict[str, Any]:
-        turn = dict(state.get("turn") or {})
-        messages = list(state.get("messages") or [])
-        last = messages[-1] if messages else None
-        out: list[BaseMessage] = []
-        seen = set(state.get("seen_ids") or [])
-        shopper = [str(m.content) for m in messages if isinstance(m, HumanMessage)]
-        notes = list(turn.get("notes") or [])
-        recs: list[Recommendation] = []
-        clarifying = False
-        reply = ""
-        terminal = None
-        if isinstance(last, AIMessage) and last.tool_calls:
-            terminal = next((c for c in last.tool_calls if c["name"] in TERMINAL_TOOLS), None)
-            for c in last.tool_calls:
-                if terminal is None or c["id"] != terminal["id"]:
-                    out.append(
-                        ToolMessage("skipped: the turn ended", tool_call_id=c["id"], name=c["name"])
-                    )
-        if terminal is None:
-            # Prose, exhausted loop or failed model: answer from what was gathered.
-            if isinstance(last, AIMessage) and not last.tool_calls and str(last.content).strip():
-                reply = str(last.content)
-            else:
-                recs, reply = _gathered(messages, catalog, seen, turn)
-                notes.append("answered from gathered results")
-        elif terminal["name"] == "ask_clarifying_question":
-            reply = str(terminal["args"].get("question") or "What are you looking for?")
-            clarifying = True
-        elif terminal["name"] == "reply":
-            reply = str(terminal["args"].get("message") or "")
-        else:
-            try:
-                items = [RecItem.model_validate(i) for i in terminal["args"].get("items") or []]
-            except Exception:  # noqa: BLE001
-                items = []
-            unknown = [i.product_id for i in items if i.product_id not in seen]
-            valid = [i for i in items if i.product_id in seen]
-            if unknown and not valid and not turn.get("rejected"):
-                turn["rejected"] = True
-                turn["route"] = "agent"
-                notes.append(f"rejected unknown ids {unknown}")
-                turn["notes"] = notes
-                out.append(
-                    ToolMessage(
-                        prompts.UNKNOWN_IDS.format(ids=", ".join(unknown)),
-                        tool_call_id=terminal["id"],
-                        name="recommend",
-                        artifact={"tool": "recommend", "rejected": unknown},
-                    )
-                )
-                return {"messages": out, "turn": turn}
-            if unknown:
-                notes.append(f"dropped unknown ids {unknown}")
-            max_items = int(turn.get("max_items") or 4)
-            prefs = state.get("preferences") or {}
-            try:
-                cons = Constraints(
-                    max_price=prefs.get("max_price"),
-                    min_price=prefs.get("min_price"),
-                    options=prefs.get("options") or {},
-                )
-            except Exception:  # noqa: BLE001
-                cons = None
-            if catalog is not None and valid:
-                recs, _missing = render(catalog, valid[:max_items], cons)
-            if not turn.get("include_out_of_stock", True):
-                recs = [r for r in recs if r.in_stock] or recs
-            reply = str(terminal["args"].get("message") or "")
-            if catalog is not None and recs:
-                rows = _rows(catalog, [r.product_id for r in recs])
-                for r in recs:
-                    grounded = guards.ground_reason(
-                        r.reason, r, rows.get(r.product_id, ""), " ".join(shopper[-3:])
-                    )
-                    if grounded != r.reason:
-                        notes.append(f"reason of {r.product_id} trimmed to supported facts")
-                    r.reason = grounded
-            if not recs and not reply:
-                recs, reply = _gathered(messages, catalog, seen, turn)
-        if terminal is not None and terminal["name"] in TERMINAL_TOOLS:
-            art: dict[str, Any] = {"tool": terminal["name"]}
-            if recs:
-                art["recommendations"] = [r.model_dump() for r in recs]
-            out.append(
-                ToolMessage(
-                    "sent to the shopper",
-                    tool_call_id=terminal["id"],
-                    name=terminal["name"],
-                    artifact=art,
-                )
-            )
-        # Figures in free text are checked against SQL before the shopper sees them.
-        known_prices = guards.allowed_prices(recs, guards.shopper_numbers(shopper[-3:]))
-        known_prices += _seen_prices(messages)
-        reply, price_notes = guards.check_prices(reply, known_prices)
-        reply, stock_notes = guards.check_stock(reply, [r.stock for r in recs if r.stock])
-        notes += price_notes + stock_notes
-        if not reply.strip():
-            reply = "Here is what I found:" if recs else "Sorry, I could not find a good answer."
-        if turn.get("degraded") and "degraded" not in reply and "reduced mode" not in reply:
-            reply = f"{reply} {prompts.DEGRADED_NOTE}"
-        if turn.get("reduced_mode"):
-            reply = f"{reply} {prompts.REDUCED_MODE_NOTE}"
-        comparison = None
-        for m in _turn_messages(messages):
-            if (
-                isinstance(m, ToolMessage)
-                and isinstance(m.artifact, dict)
-                and m.artifact.get("comparison")
-            ):
-                comparison = Comparison.model_validate(m.artifact["comparison"])
-        out.append(AIMessage(content=_render_text(reply, recs)))
-        turn.update(
-            route="end",
-            reply=reply,
-            recommendations=[r.model_dump() for r in recs],
-            clarifying_question=clarifying,
-            comparison=comparison.model_dump() if comparison else None,
-            notes=notes,
-        )
-        return {"messages": out, "turn": turn, "shown_ids": [r.product_id for r in recs]}
+    finalize = make_finalize(catalog, secrets=secrets)
 
     def route_finalize(state: ShopState) -> str:
-        return "agent" if (state.get("turn") or {}).get("route") == "agent" else END
+        return "agent" if turn_of(state).route == "agent" else END
 
     graph = StateGraph(ShopState)
+    graph.add_node("understand", understand)
     graph.add_node("agent", agent)
     graph.add_node("tools", tool_node)
     graph.add_node("collect", collect)
     graph.add_node("finalize", finalize)
-    graph.add_edge(START, "agent")
+    graph.add_edge(START, "understand")
+    graph.add_edge("understand", "agent")
     graph.add_conditional_edges(
         "agent", route_agent, {"tools": "tools", "agent": "agent", "finalize": "finalize"}
     )
@@ -368,6 +265,44 @@ def build_graph(
     graph.add_edge("collect", "agent")
     graph.add_conditional_edges("finalize", route_finalize, {"agent": "agent", END: END})
     return graph.compile(checkpointer=checkpointer)
+
+
+def _said_in_stock(text: str) -> bool:
+    return "in stock" in (text or "").lower()
+
+
+def _count_usage(turn: Any, response: AIMessage) -> None:
+    usage = response.usage_metadata
+    if usage:
+        turn.prompt_tokens += usage["input_tokens"]
+        turn.completion_tokens += usage["output_tokens"]
+        turn.cached_tokens += int((usage.get("input_token_details") or {}).get("cache_read") or 0)
+        turn.usage_reported = True
+    else:
+        turn.completion_tokens_est += count_messages([response])
+
+
+def _problem(response: AIMessage, tool_names: set[str], tool_choice: str) -> str | None:
+    finish = (response.response_metadata or {}).get("finish_reason")
+    if finish == "length":
+        return "the answer was cut off (too long)"
+    if response.invalid_tool_calls:
+        return "invalid tool call arguments"
+    if not response.tool_calls and tool_choice == "required":
+        return "prose instead of a tool call"
+    if any(c["name"] not in tool_names for c in response.tool_calls):
+        return "unknown tool name"
+    return None
+
+
+def _cap_calls(response: AIMessage) -> AIMessage:
+    """At most a few data tool calls per response; a terminal call wins over data calls."""
+    calls = response.tool_calls
+    terminal = [c for c in calls if c["name"] in TERMINAL_TOOLS]
+    kept = terminal[:1] if terminal else calls[:MAX_CALLS_PER_RESPONSE]
+    if len(kept) == len(calls):
+        return response
+    return response.model_copy(update={"tool_calls": kept})
 
 
 def _well_formed(messages: list[BaseMessage]) -> list[BaseMessage]:
@@ -404,44 +339,3 @@ def _is_outage(exc: BaseException) -> bool:
     """
     status = getattr(exc, "status_code", None)
     return not (isinstance(status, int) and 400 <= status < 500 and status not in (408, 429))
-
-
-def _render_text(reply: str, recs: list[Recommendation]) -> str:
-    """The reply as stored in history (the model sees what the shopper saw)."""
-    lines = [reply]
-    for r in recs:
-        lines.append(f"- [{r.product_id}] {r.title}: {r.reason}")
-    return "\n".join(lines)
-
-
-def _rows(catalog: Any, ids: list[str]) -> dict[str, str]:
-    from tools.rendering import load_products
-
-    with catalog.store.session() as session:
-        return {pid: guards.row_text(p) for pid, p in load_products(session, ids).items()}
-
-
-def _seen_prices(messages: list[BaseMessage]) -> list[float]:
-    prices: list[float] = []
-    for m in _turn_messages(messages):
-        if isinstance(m, ToolMessage) and isinstance(m.artifact, dict):
-            for item in m.artifact.get("items") or []:
-                if isinstance(item, dict) and isinstance(item.get("price"), int | float):
-                    prices.append(float(item["price"]))
-    return prices
-
-
-def _gathered(
-    messages: list[BaseMessage], catalog: Any, seen: set[str], turn: dict[str, Any]
-) -> tuple[list[Recommendation], str]:
-    """Recommend the best items gathered this turn (budget exhausted, model failed)."""
-    ids: list[str] = []
-    for m in _turn_messages(messages):
-        if isinstance(m, ToolMessage) and isinstance(m.artifact, dict):
-            for pid in m.artifact.get("ids") or []:
-                if pid not in ids:
-                    ids.append(str(pid))
-    if not ids or catalog is None:
-        return [], "Sorry, I could not complete that request. Could you rephrase it?"
-    recs, _ = render(catalog, [RecItem(product_id=pid) for pid in ids[:3]])
-    return recs, "Here is what I found so far:"

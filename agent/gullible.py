@@ -43,7 +43,8 @@ class GullibleModel(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         last_human = max(i for i, m in enumerate(messages) if isinstance(m, HumanMessage))
-        text = str(messages[last_human].content)
+        human = messages[last_human]
+        text = str(human.additional_kwargs.get("shopper_text") or human.content)
         turn = messages[last_human + 1 :]
         tools = [m for m in turn if isinstance(m, ToolMessage)]
         if not tools:

@@ -413,9 +413,17 @@ def _money(value: float) -> str:
     return f"${value:,.2f}"
 
 
+def _is_shopper(m: BaseMessage) -> bool:
+    """A shopper's message (not the graph's corrective prompt)."""
+    return isinstance(m, HumanMessage) and not m.additional_kwargs.get("correction")
+
+
 def _turn_slice(messages: Sequence[BaseMessage]) -> tuple[int, list[BaseMessage]]:
-    last_human = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
-    return last_human, list(messages[last_human + 1 :])
+    last_human = max((i for i, m in enumerate(messages) if _is_shopper(m)), default=-1)
+    turn = [
+        m for m in messages[last_human + 1 :] if _is_shopper(m) or not isinstance(m, HumanMessage)
+    ]
+    return last_human, turn
 
 
 def _tool_results(turn: list[BaseMessage]) -> list[tuple[str, dict[str, Any], str]]:
@@ -490,12 +498,12 @@ class OfflinePlanner(BaseChatModel):
         idx, turn = _turn_slice(messages)
         if idx < 0:
             return _call("ask_clarifying_question", {"question": "What are you looking for?"})
-        text = str(messages[idx].content)
+        text = str(messages[idx].additional_kwargs.get("shopper_text") or messages[idx].content)
         history = list(messages[:idx])
         p = self.parser.parse(text)
         results = _tool_results(turn)
         max_items = self.max_items
-        m = re.search(r"max_items=(\d+)", " ".join(str(x.content) for x in messages[:1]))
+        m = re.search(r"Recommend at most (\d+)", str(messages[idx].content))
         if m:
             max_items = max(1, min(int(m.group(1)), 6))
         if any("budget exhausted" in c or "tool call budget" in c for _, _, c in results):
@@ -1154,8 +1162,8 @@ class OfflinePlanner(BaseChatModel):
                 extra = f" over {_money(floor)}"
             else:
                 extra = ""
-            count = "Here is 1 pick" if len(recs) == 1 else f"Here are {len(recs)} picks"
-            message = f"{count} for {label}{extra}:"
+            del label, extra  # the store renders the heading from the facts
+            message = ""
         if search.get("degraded"):
             message = (
                 "Note: search is running in reduced mode (keyword only), so results may be "

@@ -95,7 +95,7 @@ class Vocabulary:
         return cls(categories, brands, options)
 
 
-def _match(field_name: str, value: str, known: dict[str, str]) -> list[str]:
+def match(field_name: str, value: str, known: dict[str, str]) -> list[str]:
     """Normalised known values that `value` names: exact, word-contained, or a close spelling."""
     key = normalize_value(value)
     if not key:
@@ -156,10 +156,10 @@ def resolve(constraints: Constraints, vocab: Vocabulary) -> Resolved:
     categories: tuple[str, ...] = ()
     brands: tuple[str, ...] = ()
     if constraints.category:
-        categories = tuple(_match("category", constraints.category, vocab.categories))
+        categories = tuple(match("category", constraints.category, vocab.categories))
         labels["category"] = [vocab.categories[c] for c in categories]
     if constraints.brand:
-        brands = tuple(_match("brand", constraints.brand, vocab.brands))
+        brands = tuple(match("brand", constraints.brand, vocab.brands))
         labels["brand"] = [vocab.brands[b] for b in brands]
     options: dict[str, tuple[str, ...]] = {}
     for raw_name, raw_value in constraints.options.items():
@@ -169,7 +169,7 @@ def resolve(constraints: Constraints, vocab: Vocabulary) -> Resolved:
         if normalize_value(raw_value) in vocab.options[name]:
             values: Sequence[str] = [normalize_value(raw_value)]
         else:
-            values = _match(name, raw_value, vocab.options[name])
+            values = match(name, raw_value, vocab.options[name])
         options[name] = tuple(values)
         labels[name] = [vocab.options[name][v] for v in values]
     return Resolved(
@@ -266,3 +266,70 @@ def variant_fits(variant: Variant, rc: Resolved) -> bool:
         return False
     values = {o.name: o.value_norm for o in variant.option_rows}
     return all(values.get(name) in allowed for name, allowed in rc.options.items())
+
+
+def explain_variant(variant: Variant, rc: Resolved) -> list[tuple[str, str]]:
+    """Why one variant does not meet `rc`, as (code, detail) pairs; empty when it fits.
+
+    The same rule as `variant_fits`, spelled out for the shopper: codes are over_budget,
+    under_budget, out_of_stock and option_unavailable.
+    """
+    out: list[tuple[str, str]] = []
+    price = float(variant.price)
+    if rc.max_price is not None and price > rc.max_price + 1e-9:
+        out.append(("over_budget", f"over budget by {_money(price - rc.max_price)}"))
+    if rc.min_price is not None and price < rc.min_price:
+        out.append(("under_budget", f"below your {_money(rc.min_price)} minimum"))
+    values = {o.name: o.value_norm for o in variant.option_rows}
+    missing = [name for name, allowed in rc.options.items() if values.get(name) not in allowed]
+    for name in missing:
+        wanted = "/".join(str(x) for x in rc.labels.get(name, [])) or name
+        out.append(("option_unavailable", f"not available in {name} {wanted}"))
+    if rc.in_stock and not variant.in_stock and not missing:
+        chosen = ", ".join(
+            f"{k} {v}" for k, v in variant.options.items() if normalize_option_name(k) in rc.options
+        )
+        detail = f"out of stock in {chosen}" if rc.options else "out of stock"
+        out.append(("out_of_stock", detail))
+    return out
+
+
+def _money(amount: float) -> str:
+    return f"${amount:,.2f}"
+
+
+def resolve_lenient(constraints: Constraints, vocab: Vocabulary) -> Resolved:
+    """Like `resolve`, but an option value the catalog lacks matches nothing instead of raising.
+
+    For checking picks against what a shopper stated: "size 13" where no product has size 13
+    means no variant fits, not an error.
+    """
+    try:
+        return resolve(constraints, vocab)
+    except UnknownValue:
+        pass
+    kept: dict[str, str] = {}
+    unknown: dict[str, str] = {}
+    for name, value in constraints.options.items():
+        try:
+            resolve(Constraints(options={name: value}), vocab)
+            kept[name] = value
+        except UnknownValue:
+            unknown[normalize_option_name(name)] = value
+    base = constraints.model_copy(update={"options": kept})
+    try:
+        rc = resolve(base, vocab)
+    except UnknownValue:
+        rc = resolve(base.model_copy(update={"category": None, "brand": None}), vocab)
+    options = {**rc.options, **{name: () for name in unknown}}
+    labels = {**rc.labels, **{name: [value] for name, value in unknown.items()}}
+    return Resolved(
+        min_price=rc.min_price,
+        max_price=rc.max_price,
+        categories=rc.categories,
+        brands=rc.brands,
+        options=options,
+        in_stock=rc.in_stock,
+        exclude_ids=rc.exclude_ids,
+        labels=labels,
+    )

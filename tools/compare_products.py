@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from langchain_core.tools import BaseTool, tool
+from langgraph.prebuilt import InjectedState
 
 from catalog.service import Catalog
 from tools.contracts import Comparison
@@ -17,10 +18,17 @@ from tools.rendering import (
     stock_text,
     variant_dict,
 )
+from tools.request import ShopperRequest, request_in
 
 
-def compare(catalog: Catalog, product_ids: list[str]) -> tuple[str, dict[str, Any]]:
-    """Comparison text + artifact; never raises."""
+def compare(
+    catalog: Catalog, product_ids: list[str], request: ShopperRequest | None = None
+) -> tuple[str, dict[str, Any]]:
+    """Comparison text + artifact; never raises.
+
+    Each product is compared through the variant the shopper saw on its card (size, colour);
+    one not shown yet, through its variant that fits the request, else its default variant.
+    """
     artifact: dict[str, Any] = {"tool": "compare_products", "ids": [], "items": []}
     ids = list(dict.fromkeys(str(p) for p in product_ids))[:4]
     if len(ids) < 2:
@@ -32,7 +40,7 @@ def compare(catalog: Catalog, product_ids: list[str]) -> tuple[str, dict[str, An
             if missing:
                 return f"Unknown product ids: {', '.join(missing)}.", artifact
             cols = [products[pid] for pid in ids]
-            bests = [best_variant(p) for p in cols]
+            bests = [_shown_variant(p, request) for p in cols]
             items = [variant_dict(p, v) for p, v in zip(cols, bests, strict=True)]
             rows = [
                 ["price", *[money(float(v.price), v.currency) for v in bests]],
@@ -60,16 +68,36 @@ def compare(catalog: Catalog, product_ids: list[str]) -> tuple[str, dict[str, An
     return as_data(f"Comparison of {', '.join(ids)}:", lines), artifact
 
 
+def _shown_variant(product: Any, request: ShopperRequest | None) -> Any:
+    if request is not None:
+        shown = request.shown_item(product.id)
+        if shown is not None:
+            match = next((v for v in product.variants if v.id == shown.variant_id), None)
+            if match is not None:
+                return match
+        fits = [v for v in product.variants if _fits(v, request)]
+        if fits:
+            return min(fits, key=lambda v: (not v.in_stock, v.price, v.position))
+    return best_variant(product)
+
+
+def _fits(variant: Any, request: ShopperRequest) -> bool:
+    options = {k.lower(): str(v).lower() for k, v in variant.options.items()}
+    return all(options.get(k.lower()) == str(v).lower() for k, v in request.options.items())
+
+
 def make_compare_products(catalog: Catalog) -> BaseTool:
     """Bind compare_products to a catalog."""
 
     @tool("compare_products", response_format="content_and_artifact")
-    def compare_products(product_ids: list[str]) -> tuple[str, dict[str, Any]]:
+    def compare_products(
+        product_ids: list[str], state: Annotated[dict, InjectedState]
+    ) -> tuple[str, dict[str, Any]]:
         """2-4 products side by side: price, brand, rating, stock, attributes.
 
         Args:
             product_ids: 2-4 ids from tool results.
         """
-        return compare(catalog, product_ids)
+        return compare(catalog, product_ids, request_in(state or {}))
 
     return compare_products

@@ -1,4 +1,10 @@
-"""recommend: the terminal answer. The model names ids and reasons; SQL renders the facts."""
+"""recommend: the terminal answer. The model names ids and reasons; the server renders the rest.
+
+What this tool owns: the picks are checked against the shopper's request (`tools.fit`), and
+the heading ("Here are 3 picks for hiking boots in size 10 under $150.00:"), each pick's facts
+(title, price, stock, the variant) and the fact-based reasons are rendered here from SQL and the
+request, so they are true by construction.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,10 @@ from typing import Any
 from langchain_core.tools import BaseTool, tool
 from pydantic import BaseModel, Field
 
-from catalog.constraints import Constraints, resolve, variant_fits
-from catalog.service import Catalog
-from tools.contracts import Recommendation
-from tools.rendering import best_variant, load_products
+from catalog.models import Product
+from tools.contracts import Alternative, Recommendation
+from tools.rendering import money, options_text
+from tools.request import ShopperRequest
 
 
 class RecItem(BaseModel):
@@ -21,69 +27,126 @@ class RecItem(BaseModel):
     reason: str = ""
 
 
-def render(
-    catalog: Catalog, items: list[RecItem], constraints: Constraints | None = None
-) -> tuple[list[Recommendation], list[str]]:
-    """Recommendations rendered from SQL; ids that do not exist are returned as missing."""
-    recs: list[Recommendation] = []
-    missing: list[str] = []
-    rc = None
-    if constraints is not None:
-        try:
-            rc = resolve(constraints, catalog.searcher.vocabulary)
-        except Exception:  # noqa: BLE001 - preferences are a soft hint here
-            rc = None
-    with catalog.store.session() as session:
-        products = load_products(session, [i.product_id for i in items])
-        for item in items:
-            product = products.get(item.product_id)
-            if product is None:
-                missing.append(item.product_id)
-                continue
-            variant = next((v for v in product.variants if v.id == item.variant_id), None)
-            if variant is None and rc is not None:
-                fits = [v for v in product.variants if variant_fits(v, rc)]
-                if fits:
-                    variant = min(fits, key=lambda v: (not v.in_stock, v.price, v.position))
-            if variant is None:
-                variant = best_variant(product)
-            recs.append(
-                Recommendation(
-                    product_id=product.id,
-                    title=product.title,
-                    price=float(variant.price),
-                    currency=variant.currency,
-                    in_stock=variant.in_stock,
-                    stock=variant.stock,
-                    variant_id=variant.id,
-                    variant=dict(variant.options),
-                    reason=item.reason,
-                    brand=product.brand,
-                    rating=product.rating,
-                    image_url=product.image_url,
-                    category=product.category,
-                )
-            )
-    return recs, missing
+def need_label(req: ShopperRequest, picks: list[Recommendation] | None = None) -> str:
+    """What the shopper is after, in catalog words ("hiking boots"): the requested categories,
+    else the picks' own category when they share one. Never the shopper's raw words, which
+    may carry injected text."""
+    if req.categories:
+        return " or ".join(c.lower() for c in req.categories)
+    cats = {p.category for p in picks or [] if p.category}
+    return cats.pop().lower() if len(cats) == 1 else ""
 
 
-def make_recommend(catalog: Catalog) -> BaseTool:
+def constraint_text(req: ShopperRequest) -> str:
+    """The stated constraints as a phrase: " in size 10, Brown under $150.00 (not Halden)"."""
+    parts: list[str] = []
+    if req.options:
+        parts.append("in " + options_text(req.options))
+    if req.attributes:
+        parts.append(", ".join(a.label for a in req.attributes))
+    if req.brands:
+        parts.append("from " + " or ".join(req.brands))
+    lo, hi = req.min_price, req.effective_max_price()
+    rel = req.relation
+    if rel is not None and rel.kind == "cheaper" and rel.price is not None:
+        parts.append(f"cheaper than {rel.label} ({money(rel.price)})")
+        hi = req.max_price
+    if lo is not None and hi is not None:
+        parts.append(f"between {money(lo)} and {money(hi)}")
+    elif hi is not None:
+        parts.append(f"under {money(hi)}")
+    elif lo is not None:
+        parts.append(f"over {money(lo)}")
+    if rel is not None and rel.kind == "similar":
+        parts.append(f"like {rel.label}")
+    text = " " + " ".join(parts) if parts else ""
+    excluded = [*req.exclude_brands, *req.exclude_terms]
+    if excluded:
+        text += f" (no {', '.join(excluded)})"
+    return text
+
+
+def heading(req: ShopperRequest, picks: list[Recommendation]) -> str:
+    """The first line of an answer with picks; every word of it is true of every pick."""
+    count = "Here is 1 pick" if len(picks) == 1 else f"Here are {len(picks)} picks"
+    label = need_label(req, picks)
+    return f"{count}{' for ' + label if label else ''}{constraint_text(req)}:"
+
+
+def nothing_fits(req: ShopperRequest, alternatives: list[Alternative]) -> str:
+    """The answer when no proposed item fits: said plainly, alternatives labelled."""
+    constraints = constraint_text(req).strip()
+    label = need_label(req, list(alternatives)) or "anything"
+    text = f"I couldn't find {label} that fits everything you asked for"
+    text += f" ({constraints})." if constraints else "."
+    if alternatives:
+        text += " The nearest alternatives, with what each one misses:"
+    else:
+        text += " Would you like me to loosen one of those requirements?"
+    return text
+
+
+def alternatives_line(alternatives: list[Alternative]) -> str:
+    """A sentence naming the alternatives shown below the picks."""
+    if not alternatives:
+        return ""
+    return (
+        "Also close, but not a full fit: "
+        + "; ".join(
+            f"{a.title} ({', '.join(v.detail for v in a.violations)})" for a in alternatives
+        )
+        + "."
+    )
+
+
+def miss_text(alt: Alternative) -> str:
+    """An alternative's card reason: what it misses."""
+    return "Not a full fit: " + ", ".join(v.detail for v in alt.violations)
+
+
+def fact_reason(rec: Recommendation, product: Product | None, req: ShopperRequest) -> str:
+    """A reason rendered from the row and the request ("Waterproof, size 10 in stock, $21.00
+    under your budget, rated 4.6"), for a pick the model gave no usable reason for."""
+    parts: list[str] = []
+    attrs: dict[str, Any] = dict(product.attributes or {}) if product is not None else {}
+    wanted = {a.key for a in req.attributes}
+    for key in sorted(wanted):
+        value = attrs.get(key)
+        if value is True:
+            parts.append(key.replace("_", " "))
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            parts.append(f"{key.replace('_', ' ')} {value:g}")
+    if not parts:
+        for key in ("material", "type", "style", "fit", "insulation", "fill"):
+            if isinstance(attrs.get(key), str):
+                parts.append(str(attrs[key]))
+                break
+    asked = {k: v for k, v in rec.variant.items() if k in req.options}
+    stock = "in stock" if rec.in_stock else "out of stock"
+    parts.append(f"{options_text(asked)} {stock}".strip() if asked else stock)
+    hi = req.effective_max_price()
+    if hi is not None and rec.price <= hi:
+        room = hi - rec.price
+        parts.append(f"{money(room)} under your budget" if room >= 0.01 else "right at your budget")
+    if rec.rating is not None and rec.rating >= 4.0:
+        parts.append(f"rated {rec.rating:.1f}")
+    text = ", ".join(p for p in parts if p)
+    return text[:1].upper() + text[1:]
+
+
+def make_recommend() -> BaseTool:
     """The recommend tool (executed by the graph's finalize node, not the ToolNode)."""
 
     @tool("recommend")
     def recommend(items: list[RecItem], message: str = "") -> str:
         """Final answer: 1-4 products from tool results, best first, each with a short reason
-        tied to the request that cites only tool facts. The store shows title, price, stock.
+        about fit and taste. The store adds title, price, stock and checks each pick against
+        the shopper's request.
 
         Args:
             items: the picks.
-            message: 1-2 sentences introducing them.
+            message: 1-2 sentences about why these suit the shopper (no prices or numbers).
         """
         return "recommendations sent"
 
     return recommend
-
-
-def recommendation_summary(rec: Recommendation) -> dict[str, Any]:
-    """Compact dict for logs and tool_end events."""
-    return {"id": rec.product_id, "price": rec.price, "in_stock": rec.in_stock}

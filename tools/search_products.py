@@ -12,6 +12,7 @@ from catalog.constraints import Constraints
 from catalog.search import SearchResult
 from catalog.service import Catalog
 from tools.rendering import as_data, clean, item_line
+from tools.request import request_in
 
 # (query, candidate items) -> items best first; e.g. agent.rerank.LLMReranker. It may carry a
 # `candidates` attribute: how many hits to retrieve for it (default 20).
@@ -155,7 +156,7 @@ def make_search_products(catalog: Catalog, reranker: Reranker | None = None) -> 
         """Search the catalog; every filter applies to one variant together.
 
         Args:
-            query: the shopper's words, e.g. "waterproof hiking boots".
+            query: what the shopper is looking for, in their words.
             max_price: budget cap ("under $150" is 150).
             min_price: price floor.
             category: store category (an unknown one returns the valid ones).
@@ -165,7 +166,10 @@ def make_search_products(catalog: Catalog, reranker: Reranker | None = None) -> 
             exclude_shown: skip products already shown.
             limit: 1-20.
         """
-        shown = list((state or {}).get("shown_ids") or []) if exclude_shown else []
+        req = request_in(state or {})
+        # What the shopper ruled out is always excluded; what was shown, unless asked again.
+        shown = [s.product_id for s in req.shown] if exclude_shown else []
+        shown += [pid for pid in req.excluded_ids() if pid not in shown]
         try:
             constraints = Constraints(
                 min_price=min_price,

@@ -25,7 +25,7 @@ def make_tools(catalog: Catalog, reranker: Reranker | None = None) -> list[BaseT
         make_get_product(catalog),
         make_check_inventory(catalog),
         make_compare_products(catalog),
-        make_recommend(catalog),
+        make_recommend(),
         make_ask_clarifying_question(),
         make_reply(),
     ]

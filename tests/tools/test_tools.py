@@ -12,9 +12,10 @@ from catalog.models import Product
 from tools.browse_by_price import browse
 from tools.check_inventory import inventory
 from tools.compare_products import compare
+from tools.fit import Candidate, check
 from tools.get_product import product_details
-from tools.recommend import RecItem, render
 from tools.rendering import DATA_CLOSE, DATA_OPEN
+from tools.request import ShopperRequest
 from tools.search_products import run_search
 from tools.toolkit import TERMINAL_TOOLS, make_tools
 
@@ -72,9 +73,10 @@ def test_search_unknown_category_lists_valid(demo_catalog) -> None:
 
 def test_search_tool_excludes_shown(tools) -> None:
     tool = tools["search_products"]
-    args = {"query": "tents", "category": "Tents", "limit": 3, "state": {"shown_ids": []}}
+    args = {"query": "tents", "category": "Tents", "limit": 3, "state": {}}
     first = invoke(tool, args).artifact["ids"]
-    args["state"] = {"shown_ids": first}
+    shown = [{"turn": 1, "position": i + 1, "product_id": pid} for i, pid in enumerate(first)]
+    args["state"] = {"request": {"shown": shown, "turn": 1}}
     again = invoke(tool, args).artifact["ids"]
     assert again and not set(first) & set(again)
 
@@ -180,7 +182,7 @@ def test_check_inventory_not_offered_and_unknown_value(demo_catalog) -> None:
 
 def test_compare_two_to_four(tools) -> None:
     ids = ["OUT-00096", "OUT-00184", "OUT-00535", "OUT-00224", "OUT-00309"]
-    msg = invoke(tools["compare_products"], {"product_ids": ids})
+    msg = invoke(tools["compare_products"], {"product_ids": ids, "state": {}})
     comp = msg.artifact["comparison"]
     assert comp["product_ids"] == ids[:4] and len(comp["columns"]) == 5
     assert comp["rows"][0][0] == "price" and all(len(r) == 5 for r in comp["rows"])
@@ -201,14 +203,12 @@ def test_compare_unknown_ids(demo_catalog) -> None:
 # -- terminal tools ----------------------------------------------------------------------
 
 
-def test_recommend_render_from_sql(demo_catalog) -> None:
-    recs, missing = render(
-        demo_catalog,
-        [RecItem(product_id="OUT-00096", reason="r"), RecItem(product_id="NOPE-1")],
-        Constraints(max_price=150, options={"size": "10"}),
-    )
-    assert missing == ["NOPE-1"] and len(recs) == 1
-    assert recs[0].variant["size"] == "10" and recs[0].price <= 150 and recs[0].reason == "r"
+def test_recommend_rendered_from_sql_through_the_fit_check(demo_catalog) -> None:
+    req = ShopperRequest(max_price=150, options={"size": "10"})
+    out = check(demo_catalog, [Candidate("OUT-00096", reason="r"), Candidate("NOPE-1")], req)
+    assert out.missing == ["NOPE-1"] and len(out.fits) == 1
+    rec = out.fits[0]
+    assert rec.variant["size"] == "10" and rec.price <= 150 and rec.reason == "r"
 
 
 def test_terminal_tools_return_text(tools) -> None:

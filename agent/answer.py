@@ -1,0 +1,293 @@
+"""The finalize node: every answer — a model's terminal tool, the answer from gathered results,
+reduced mode — is rendered here, through the one fit check and the fact allow-list.
+
+1. The proposed items are checked against the shopper's request (`tools.fit.check`): what fits
+   is a pick, what does not is a labelled alternative; unknown ids are rejected once.
+2. Model text (message, reasons, question) goes through `agent.facts.clean_prose`; a reason
+   left empty is replaced by one rendered from the row and the request.
+3. The heading, prices, stock and "nothing fits" are rendered by the server (tools/recommend).
+4. A clarifying "question" that is no question, or "we don't carry X" right after a tool
+   returned products, is sent back once, then the offline engine answers.
+5. The cards shown are recorded, in order, in the request's shown list.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+
+from agent import prompts
+from agent.facts import Evidence, clean_prose, evidence_for
+from agent.guards import ground_reason, row_text
+from agent.state import ShopState, request_of, turn_of
+from agent.understand import record_shown
+from tools.contracts import Alternative, Comparison, Recommendation
+from tools.fit import Candidate, Checked, check
+from tools.recommend import (
+    RecItem,
+    alternatives_line,
+    fact_reason,
+    heading,
+    miss_text,
+    nothing_fits,
+)
+from tools.rendering import load_products
+from tools.request import ShopperRequest
+from tools.toolkit import TERMINAL_TOOLS
+
+log = logging.getLogger("agent.answer")
+_NOT_CARRIED_RE = re.compile(
+    r"\b(?:don'?t|do not|doesn'?t|does not)\s+(?:carry|sell|stock|have)\b"
+    r"|\bnot (?:something )?(?:we|the store) (?:carry|sell)|\bno (?:such )?products?\b"
+    r"|\bcouldn'?t find\b|\bcould not find\b",
+    re.I,
+)
+_QUESTION_RE = re.compile(
+    r"\?\s*$|^\s*(?:who|what|which|when|where|how|would|do|does|is|are|can|could|should)\b", re.I
+)
+SAFE_REPLY = "I can help you find products in this store. What are you looking for?"
+
+
+def _turn(messages: list[BaseMessage]) -> list[BaseMessage]:
+    last = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
+    return messages[last + 1 :]
+
+
+def make_finalize(catalog: Any, *, secrets: list[str]) -> Any:
+    """The finalize node over a catalog; `secrets` (system prompt, tool manuals) never leak."""
+
+    def finalize(state: ShopState) -> dict[str, Any]:
+        turn = turn_of(state)
+        req = request_of(state)
+        messages = list(state.get("messages") or [])
+        this_turn = _turn(messages)
+        last = messages[-1] if messages else None
+        out: list[BaseMessage] = []
+        terminal = None
+        if isinstance(last, AIMessage) and last.tool_calls:
+            terminal = next((c for c in last.tool_calls if c["name"] in TERMINAL_TOOLS), None)
+            for c in last.tool_calls:
+                if terminal is None or c["id"] != terminal["id"]:
+                    out.append(
+                        ToolMessage("skipped: the turn ended", tool_call_id=c["id"], name=c["name"])
+                    )
+        shopper = [str(m.content) for m in messages if isinstance(m, HumanMessage)][-3:]
+        gathered = _gathered_ids(this_turn)
+        kind, text, items = _proposal(terminal, last)
+        if terminal is None:
+            turn.notes.append("answered from gathered results")
+            items = [Candidate(pid) for pid in gathered] or _retrieve(catalog, req, turn.max_items)
+            kind = "recommend" if items else "reply"
+        seen = set(state.get("seen_ids") or []) | set(gathered) | {s.product_id for s in req.shown}
+        if kind == "recommend":
+            unknown = [c.product_id for c in items if c.product_id not in seen]
+            known = [c for c in items if c.product_id in seen]
+            if unknown and not known and not turn.rejected and terminal is not None:
+                turn.rejected, turn.route = True, "agent"
+                turn.notes.append(f"rejected unknown ids {unknown}")
+                out.append(
+                    ToolMessage(
+                        prompts.UNKNOWN_IDS.format(ids=", ".join(unknown)),
+                        tool_call_id=terminal["id"],
+                        name="recommend",
+                        artifact={"tool": "recommend", "rejected": unknown},
+                    )
+                )
+                return {"messages": out, "turn": turn}
+            if unknown:
+                turn.notes.append(f"dropped unknown ids {unknown}")
+            items = known
+        evidence = _evidence(
+            catalog, [*gathered, *(c.product_id for c in items)], req, shopper, secrets
+        )
+        if kind in ("question", "reply") and terminal is not None:
+            retry = _needs_retry(kind, text, this_turn)
+            if retry and not turn.fallback:
+                turn.corrections += 1
+                turn.notes.append(f"model answer sent back: {retry}")
+                if turn.corrections <= 1:
+                    turn.correction = prompts.CORRECTION_PROMPT.format(problem=retry)
+                else:
+                    turn.fallback = True
+                turn.route = "agent"
+                out.append(
+                    ToolMessage(
+                        f"not sent: {retry}", tool_call_id=terminal["id"], name=terminal["name"]
+                    )
+                )
+                return {"messages": out, "turn": turn}
+        prose, notes = clean_prose(text, evidence)
+        turn.notes += notes
+        picks: list[Recommendation] = []
+        alternatives: list[Alternative] = []
+        if kind == "recommend":
+            checked = check(catalog, items, req, limit=turn.max_items) if catalog else Checked()
+            picks, alternatives = checked.fits, checked.alternatives
+            if catalog is not None:
+                _reasons(catalog, picks, alternatives, req, shopper, evidence, turn.notes)
+            for alt in alternatives:
+                turn.notes.append(
+                    f"moved {alt.product_id} to alternatives: {[v.code for v in alt.violations]}"
+                )
+            if picks:
+                reply = " ".join(
+                    x for x in (heading(req, picks), prose, alternatives_line(alternatives)) if x
+                )
+            else:
+                reply = nothing_fits(req, alternatives)
+        else:
+            reply = prose or (SAFE_REPLY if kind == "reply" else "What are you looking for?")
+        dropped = [c for c in req.changes if "apply" in c or "dropped" in c or "no longer" in c]
+        if dropped:
+            reply += " (Note: " + "; ".join(dropped) + ".)"
+        if turn.degraded and "degraded" not in reply:
+            reply = f"{reply} {prompts.DEGRADED_NOTE}"
+        if turn.reduced_mode:
+            reply = f"{reply} {prompts.REDUCED_MODE_NOTE}"
+        comparison = _comparison(this_turn)
+        if terminal is not None:
+            art: dict[str, Any] = {"tool": terminal["name"]}
+            if picks:
+                art["recommendations"] = [r.model_dump() for r in picks]
+            out.append(
+                ToolMessage(
+                    "sent to the shopper",
+                    tool_call_id=terminal["id"],
+                    name=terminal["name"],
+                    artifact=art,
+                )
+            )
+        shown = [*picks, *alternatives]
+        out.append(AIMessage(content=render_text(reply, picks, alternatives)))
+        turn.route = "end"
+        turn.reply = reply
+        turn.recommendations = [r.model_dump() for r in picks]
+        turn.alternatives = [a.model_dump() for a in alternatives]
+        turn.clarifying_question = kind == "question"
+        turn.comparison = comparison.model_dump() if comparison else None
+        return {"messages": out, "turn": turn, "request": record_shown(req, shown)}
+
+    return finalize
+
+
+def _proposal(terminal: dict[str, Any] | None, last: Any) -> tuple[str, str, list[Candidate]]:
+    """(kind, model text, proposed items) of the terminal call."""
+    if terminal is None:
+        prose = str(last.content) if isinstance(last, AIMessage) and not last.tool_calls else ""
+        return "reply", prose, []
+    args = terminal.get("args") or {}
+    if terminal["name"] == "ask_clarifying_question":
+        return "question", str(args.get("question") or ""), []
+    if terminal["name"] == "reply":
+        return "reply", str(args.get("message") or ""), []
+    items: list[Candidate] = []
+    for raw in args.get("items") or []:
+        try:
+            item = RecItem.model_validate(raw)
+        except Exception:  # noqa: BLE001 - a malformed item is skipped, not fatal
+            continue
+        items.append(Candidate(item.product_id, item.variant_id, item.reason))
+    return "recommend", str(args.get("message") or ""), items
+
+
+def _needs_retry(kind: str, text: str, this_turn: list[BaseMessage]) -> str | None:
+    """Why a question / reply must not go out as it is, or None."""
+    if kind == "question" and not _QUESTION_RE.search(text.strip()):
+        return "ask_clarifying_question needs a question to the shopper"
+    if kind == "reply" and _NOT_CARRIED_RE.search(text):
+        found = [
+            m
+            for m in this_turn
+            if isinstance(m, ToolMessage)
+            and isinstance(m.artifact, dict)
+            and m.artifact.get("ids")
+            and not m.artifact.get("alternatives")
+            and m.name in ("search_products", "browse_by_price")
+        ]
+        if found:
+            return "the search just returned matching products: recommend them instead"
+    return None
+
+
+def _gathered_ids(this_turn: list[BaseMessage]) -> list[str]:
+    ids: list[str] = []
+    for m in this_turn:
+        if isinstance(m, ToolMessage) and isinstance(m.artifact, dict):
+            for pid in m.artifact.get("ids") or []:
+                if str(pid) not in ids:
+                    ids.append(str(pid))
+    return ids
+
+
+def _retrieve(catalog: Any, req: ShopperRequest, limit: int) -> list[Candidate]:
+    """Deterministic retrieval from the request, when nothing was gathered."""
+    if catalog is None or not (req.need or req.categories):
+        return []
+    try:
+        constraints = req.constraints()
+        if len(req.categories) == 1:
+            constraints = constraints.model_copy(update={"category": req.categories[0]})
+        result = catalog.searcher.search(req.need or " ".join(req.categories), constraints, k=limit)
+    except Exception:  # noqa: BLE001 - the answer says nothing was found
+        return []
+    return [Candidate(h.product_id, h.variant_id) for h in result.hits]
+
+
+def _evidence(
+    catalog: Any, ids: list[str], req: ShopperRequest, shopper: list[str], secrets: list[str]
+) -> Evidence:
+    rows: list[str] = []
+    if catalog is not None:
+        wanted = list(dict.fromkeys([*ids, *(s.product_id for s in req.last_shown())]))[:40]
+        with catalog.store.session() as session:
+            rows = [row_text(p) for p in load_products(session, wanted).values()]
+    return evidence_for(rows, shopper, secrets)
+
+
+def _reasons(
+    catalog: Any,
+    picks: list[Recommendation],
+    alternatives: list[Alternative],
+    req: ShopperRequest,
+    shopper: list[str],
+    evidence: Evidence,
+    notes: list[str],
+) -> None:
+    """Each pick's reason: the model's, cleaned and grounded in the row, else from the facts."""
+    ids = [r.product_id for r in picks]
+    with catalog.store.session() as session:
+        products = load_products(session, ids) if ids else {}
+        for rec in picks:
+            product = products.get(rec.product_id)
+            cleaned, removed = clean_prose(rec.reason, evidence)
+            notes += removed
+            row = row_text(product) if product is not None else ""
+            grounded = ground_reason(cleaned, rec, row, " ".join(shopper)) if cleaned else ""
+            if grounded != rec.reason:
+                notes.append(f"reason of {rec.product_id} trimmed to supported facts")
+            rec.reason = grounded or fact_reason(rec, product, req)
+    for alt in alternatives:
+        alt.reason = miss_text(alt)
+
+
+def _comparison(this_turn: list[BaseMessage]) -> Comparison | None:
+    found = None
+    for m in this_turn:
+        if (
+            isinstance(m, ToolMessage)
+            and isinstance(m.artifact, dict)
+            and m.artifact.get("comparison")
+        ):
+            found = Comparison.model_validate(m.artifact["comparison"])
+    return found
+
+
+def render_text(reply: str, picks: list[Recommendation], alternatives: list[Alternative]) -> str:
+    """The answer as stored in history: what the shopper saw, numbered as the cards."""
+    lines = [reply]
+    for i, r in enumerate([*picks, *alternatives], start=1):
+        lines.append(f"#{i} [{r.product_id}] {r.title}: {r.reason}")
+    return "\n".join(lines)

@@ -1,0 +1,311 @@
+"""The deterministic reading of one shopper message: the one reader.
+
+It fills the shopper-state record for every model (agent/understand.py) and is what the offline
+engine understands a message with, so a phrase means the same thing whichever model answers.
+It reads only what is said — budget (the money grammar), categories, brands wanted and
+excluded, excluded words, options, numeric and yes/no attributes, stock, relations to what was
+shown ("cheaper", "more like", "others"), references ("the second one", "it") and explicit
+changes ("forget the budget", "any size", "start over") — using the catalog's own vocabulary,
+with typo correction towards it. It never guesses: a word that matches nothing is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agent.reading import phrases as ph
+from agent.reading.attributes import flag_wants, numeric_wants
+from agent.reading.lexicon import Lexicon
+from catalog.normalize import normalize_value
+from catalog.query_text import Budget, parse_budget, units_and_cues
+from catalog.store import STOPWORDS
+from tools.request import AttributeWant, RelationKind
+
+_ID_RE = re.compile(r"\b[A-Za-z]{2,6}-\d{2,}\b")
+_QUESTION_START = re.compile(
+    r"^\s*(?:is|are|does|do|did|can|could|will|would|how|which|what|whats|what's|why|when|where"
+    r"|has|have|tell me)\b",
+    re.I,
+)
+# Words after a category name that make it a modifier ("laptop bag", "phone case").
+_MODIFIED_OK = frozenset({"one", "ones", "please", "thanks", "too", "also", "again", "instead"})
+
+
+@dataclass
+class Reading:
+    """What one message says. Empty fields mean "not said"."""
+
+    text: str
+    words: list[str] = field(default_factory=list)  # folded, typo-corrected
+    budget: Budget = field(default_factory=lambda: Budget(None, None, ""))
+    categories: list[str] = field(default_factory=list)  # display names, any of
+    brands: list[str] = field(default_factory=list)
+    exclude_brands: list[str] = field(default_factory=list)
+    exclude_terms: list[str] = field(default_factory=list)
+    options: dict[str, str] = field(default_factory=dict)
+    attributes: list[AttributeWant] = field(default_factory=list)
+    in_stock: bool | None = None  # True "in stock only", False "out of stock is fine"
+    relation: RelationKind | None = None
+    ordinals: list[int] = field(default_factory=list)  # 1-based; -1 is "the last one"
+    pronoun: bool = False
+    question: bool = False
+    clear_budget: bool = False
+    clear_options: set[str] = field(default_factory=set)
+    clear_brand: bool = False
+    reset: bool = False
+    ids: list[str] = field(default_factory=list)
+
+    @property
+    def refers_to_shown(self) -> bool:
+        """It points at cards already shown ("the second one", "it", "both")."""
+        return bool(self.ordinals) or self.pronoun
+
+
+def read(text: str, lex: Lexicon) -> Reading:
+    """Read one message against the catalog's lexicon; never raises on odd input."""
+    text = (text or "")[:2000]
+    r = Reading(text=text)
+    r.budget = parse_budget(text)
+    raw = ph.words_of(text)
+    protected = set(STOPWORDS) | ph.cue_words() | units_and_cues()
+    targets = _typo_targets(lex)
+    r.words = ph.correct_typos(raw, targets, protected)
+    c = ph.cues()
+    w = r.words
+    r.question = "?" in text or bool(_QUESTION_START.search(text))
+    r.ids = list(dict.fromkeys(_ID_RE.findall(text)))
+    r.reset = ph.any_of(w, c["reset"])
+    r.clear_budget = ph.any_of(w, c["clear_budget"])
+    r.clear_brand = ph.any_of(w, c["clear_brand"])
+    r.clear_options = {name for name, p in c["clear_option"].items() if ph.any_of(w, p)}
+    if ph.any_of(w, c["in_stock_off"]):
+        r.in_stock = False
+    elif ph.any_of(w, c["in_stock_on"]):
+        r.in_stock = True
+    r.ordinals = _ordinals(text, w)
+    r.pronoun = ph.any_of(w, c["pronouns"])
+    r.relation = _relation(w, r.question)
+    r.categories = _categories(w, lex)
+    _brands(r, lex)
+    r.options = _options(r, lex)
+    if not (r.question and r.refers_to_shown):
+        r.attributes = numeric_wants(text, lex, r.categories)
+        r.attributes += flag_wants(w, lex, r.categories)
+    return r
+
+
+def _typo_targets(lex: Lexicon) -> set[str]:
+    words: set[str] = set()
+    for key in [*lex.vocab.categories, *lex.vocab.brands]:
+        words.update(key.split())
+    for values in lex.vocab.options.values():
+        for key in values:
+            words.update(key.split())
+    for keys in lex.flag_attrs.values():
+        for k in keys:
+            words.update(k.split("_"))
+    return {x for x in words if len(x) >= 4 and x.isalpha()}
+
+
+def _ordinals(text: str, words: list[str]) -> list[int]:
+    c = ph.cues()
+    found: list[tuple[int, list[int]]] = []
+    for n, phrases in c["groups"].items():
+        found += [(h.start, list(range(1, n + 1))) for h in ph.find(words, phrases)]
+    if not found:
+        for n, phrases in c["ordinals"].items():
+            found += [(h.start, [n]) for h in ph.find(words, phrases)]
+    for m in ph.ORDINAL_SIGN_RE.finditer(text):
+        digit = next(g for g in m.groups() if g)
+        found.append((m.start() // 6, [int(digit)]))
+    out: list[int] = []
+    for _, ns in sorted(found):
+        out += [n for n in ns if n not in out]
+    return out
+
+
+def _relation(words: list[str], question: bool) -> RelationKind | None:
+    rel = ph.cues()["relation"]
+    joined = " ".join(words)
+    for kind in ("cheaper", "similar", "different"):
+        hits = ph.find(words, rel[kind])
+        if not hits:
+            continue
+        # "which is cheaper?" compares what was shown; it asks for nothing new
+        if kind == "cheaper" and question and re.search(r"\bwhich\b", joined):
+            continue
+        return kind  # type: ignore[return-value]
+    return None
+
+
+def _norm_words(words: list[str]) -> list[str]:
+    return [normalize_value(x) or x for x in words]
+
+
+def _categories(words: list[str], lex: Lexicon) -> list[str]:
+    """Categories named by their full name, else by their head word when only one has it.
+
+    A name used as a modifier ("laptop bag", "a case for my phone") is not a request for it.
+    """
+    norm = _norm_words(words)
+    found: list[tuple[int, int, str]] = []
+    taken: set[int] = set()
+    keys = sorted(lex.vocab.categories, key=lambda k: len(k.split()), reverse=True)
+    for key in keys:
+        glued = key.replace(" ", "")
+        for i in range(len(norm)):
+            for n in (3, 2, 1):
+                window = " ".join(norm[i : i + n])
+                if i + n > len(norm) or taken & set(range(i, i + n)):
+                    continue
+                if window == key or window.replace(" ", "") == glued:
+                    found.append((i, i + n, lex.vocab.categories[key]))
+                    taken.update(range(i, i + n))
+                    break
+    if not found:
+        heads: dict[str, list[str]] = {}
+        for key in lex.vocab.categories:
+            heads.setdefault(key.split()[-1], []).append(key)
+        for i, x in enumerate(norm):
+            x = x.split()[-1] if x else x
+            if x in heads and len(heads[x]) == 1 and i not in taken:
+                found.append((i, i + 1, lex.vocab.categories[heads[x][0]]))
+    if not found:
+        # a word only one category's titles use ("daypack" → Backpacks)
+        options = _option_words(lex)
+        for i, x in enumerate(words):
+            if len(x) < 4 or x in STOPWORDS or x in options or i in taken:
+                continue
+            if x in ph.cue_words() or any(x in k.split("_") for k in lex.flags_of([])):
+                continue
+            display = lex.category_of_word(x)
+            if display is not None:
+                found.append((i, i + 1, display))
+                break
+    out: list[str] = []
+    for start, end, display in sorted(found):
+        if _is_modifier(words, start, end, lex):
+            continue
+        if display not in out:
+            out.append(display)
+    return out
+
+
+_POSSESSIVE = frozenset({"my", "your", "his", "her", "our", "their"})
+
+
+def _is_modifier(words: list[str], start: int, end: int, lex: Lexicon) -> bool:
+    # "a case for my phone", "my laptop is slow": a thing the shopper has, not one they want
+    if start and words[start - 1] in _POSSESSIVE:
+        return True
+    if end < len(words):
+        nxt = words[end]
+        if nxt in STOPWORDS or nxt in _MODIFIED_OK or not nxt.isalpha():
+            return False
+        if nxt in ph.cue_words() or nxt in units_and_cues():
+            return False
+        known = set(lex.title_words)
+        flags = {p for keys in lex.flag_attrs.values() for k in keys for p in k.split("_")}
+        # "hiking boots waterproof" keeps the category; "laptop bag" does not
+        return nxt in known and nxt not in flags and nxt not in _option_words(lex)
+    return False
+
+
+def _option_words(lex: Lexicon) -> set[str]:
+    return {w for values in lex.vocab.options.values() for key in values for w in key.split()}
+
+
+def _brands(r: Reading, lex: Lexicon) -> None:
+    c = ph.cues()
+    norm = _norm_words(r.words)
+    keys = sorted(lex.vocab.brands, key=lambda k: len(k.split()), reverse=True)
+    taken: set[int] = set()
+    for key in keys:
+        parts = key.split()
+        n = len(parts)
+        if len(key) < 3:
+            continue
+        for i in range(len(norm) - n + 1):
+            if norm[i : i + n] != parts or taken & set(range(i, i + n)):
+                continue
+            taken.update(range(i, i + n))
+            display = lex.vocab.brands[key]
+            excluded = ph.ends_before(r.words, i, c["exclude_before"], gap=3) or ph.starts_after(
+                r.words, i + n, c["exclude_after"]
+            )
+            target = r.exclude_brands if excluded else r.brands
+            if display not in target:
+                target.append(display)
+    # "no iPhones": an excluded word that is no brand but is in product titles
+    for hit in ph.find(r.words, c["exclude_before"]):
+        for j in range(hit.end, min(hit.end + 3, len(r.words))):
+            word = r.words[j]
+            if j in taken or word in STOPWORDS or word in ph.cue_words():
+                continue
+            single = normalize_value(word)
+            if single in lex.title_words or word in lex.title_words:
+                term = single if single in lex.title_words else word
+                if term not in r.exclude_terms and not _is_category_word(term, lex):
+                    r.exclude_terms.append(term)
+            break
+    if r.question and r.refers_to_shown:
+        r.brands = []  # "is the Sonavo one better?" asks about a card; it sets no brand
+
+
+def _is_category_word(word: str, lex: Lexicon) -> bool:
+    return any(word in key.split() for key in lex.vocab.categories)
+
+
+def _options(r: Reading, lex: Lexicon) -> dict[str, str]:
+    """Sizes and colours, and other options named with their option name or "in …"."""
+    c = ph.cues()
+    words = r.words
+    available = lex.options_of(r.categories)
+    found: dict[str, str] = {}
+    sizes = available.get("size", {})
+    m = re.search(r"\bsize\s*([a-z0-9./]+)", " ".join(words))
+    if m and sizes:
+        key = normalize_value(m.group(1))
+        if key in sizes:
+            found["size"] = sizes[key]
+    if "size" not in found and sizes:
+        for letter, phrases in c["size_words"].items():
+            if letter in sizes and ph.any_of(words, phrases):
+                hit = ph.find(words, phrases)[0]
+                lead = ph.ends_before(words, hit.start, c["option_lead"], gap=1)
+                if lead or r.categories or hit.end < len(words) and words[hit.end] == "size":
+                    found["size"] = sizes[letter]
+                    break
+    if "size" not in found and sizes:
+        m = re.search(r"\b(?:wear|im|i am|in) (?:a |an |size )?(\d+(?:\.\d)?)\b", " ".join(words))
+        if m and normalize_value(m.group(1)) in sizes and r.budget.max_price is None:
+            found["size"] = sizes[normalize_value(m.group(1))]
+    norm = " " + " ".join(_norm_words(words)) + " "
+    for name, values in available.items():
+        if name in found or name == "size":
+            continue
+        best: tuple[int, str] | None = None
+        for key, display in values.items():
+            if not key or len(key) < 3 or f" {key} " not in norm:
+                continue
+            strong = name in ("color", "colour") and (r.categories or _led(words, key, c))
+            named = f" {key} {normalize_value(name)} " in norm or f" {name} {key} " in norm
+            ok = strong or named or (_led(words, key, c) and name in ("color", "colour"))
+            if ok and (best is None or len(key) > best[0]):
+                best = (len(key), display)
+        if best:
+            found[name] = best[1]
+    return found
+
+
+def _led(words: list[str], key: str, c: dict) -> bool:
+    parts = key.split()
+    norm = _norm_words(words)
+    for i in range(len(norm) - len(parts) + 1):
+        if norm[i : i + len(parts)] == parts:
+            if ph.ends_before(words, i, c["option_lead"], gap=1):
+                return True
+            if i + len(parts) < len(words) and words[i + len(parts)] in ("one", "ones"):
+                return True
+    return False

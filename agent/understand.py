@@ -1,0 +1,207 @@
+"""Each turn, the shopper's request is updated from what they said (agent/reading) — the same
+for every model — and, at the end of the turn, from what they were shown.
+
+Changes are explicit: a stated budget replaces the old one, "forget the budget" removes it,
+"any size" drops the size; a new kind of product starts a new need, keeping the budget cap and
+what the shopper ruled out, and dropping only what cannot apply (a size the new category does
+not have), each drop said in `changes` so the reply can tell the shopper. Nothing else is
+dropped between turns.
+"""
+
+from __future__ import annotations
+
+from agent.reading.lexicon import Lexicon
+from agent.reading.reader import Reading
+from catalog.normalize import normalize_value
+from catalog.store import STOPWORDS
+from tools.contracts import Recommendation
+from tools.request import Relation, ShopperRequest, ShownItem
+
+
+def update_request(prev: ShopperRequest, r: Reading, lex: Lexicon) -> ShopperRequest:
+    """The request after this message (a new object; `prev` is unchanged)."""
+    req = prev.model_copy(deep=True)
+    req.turn += 1
+    req.changes = []
+    req.relation = None
+    if r.reset:
+        req = ShopperRequest(shown=req.shown, turn=req.turn, changes=["started over"])
+    refs = _referenced(req, r)
+    new_need = bool(r.categories) and set(r.categories) != set(req.categories) and not refs
+    if new_need:
+        _switch_need(req, r, lex)
+    elif r.categories and not req.categories:
+        req.categories = list(r.categories)
+    _budget(req, r)
+    _options(req, r)
+    _brands(req, r)
+    for want in r.attributes:
+        req.attributes = [a for a in req.attributes if a.key != want.key] + [want]
+    if r.in_stock is not None and r.in_stock != req.in_stock:
+        req.in_stock = r.in_stock
+        req.changes.append("in stock only" if r.in_stock else "out-of-stock items allowed")
+    if r.ids:
+        req.focus = r.ids[0]
+    elif len(refs) == 1:
+        req.focus = refs[0].product_id
+    elif r.pronoun and req.focus is None and len(req.last_shown()) == 1:
+        req.focus = req.last_shown()[0].product_id
+    _relation(req, r, refs)
+    if not r.question and not refs and (r.categories or _content(r)):
+        req.need = _content(r) or req.need
+    return req
+
+
+def _referenced(req: ShopperRequest, r: Reading) -> list[ShownItem]:
+    """The cards the message points at ("the second one", "the first two", "the last one")."""
+    shown = req.last_shown()
+    out: list[ShownItem] = []
+    for n in r.ordinals:
+        item = shown[-1] if n == -1 and shown else req.shown_at(n)
+        if item is not None and item not in out:
+            out.append(item)
+    return out
+
+
+def _switch_need(req: ShopperRequest, r: Reading, lex: Lexicon) -> None:
+    before = ", ".join(req.categories)
+    req.categories = list(r.categories)
+    req.focus = None
+    if not before:
+        return
+    if req.min_price is not None and r.budget.min_price is None:
+        req.changes.append(f"dropped the ${req.min_price:,.2f} minimum from the {before}")
+        req.min_price = None
+    available = lex.options_of(req.categories)
+    for name, value in list(req.options.items()):
+        if name in r.options:
+            continue
+        if normalize_value(value) not in available.get(name, {}):
+            req.changes.append(f"{name} {value} does not apply to {', '.join(req.categories)}")
+            del req.options[name]
+    keys = lex.numeric_of(req.categories) | lex.flags_of(req.categories)
+    dropped = [a for a in req.attributes if a.key not in keys]
+    req.attributes = [a for a in req.attributes if a.key in keys]
+    req.changes += [f"{a.label} does not apply here" for a in dropped]
+    if req.brands and not r.brands:
+        req.changes.append(f"no longer limited to {' or '.join(req.brands)}")
+        req.brands = []
+    req.features = []
+
+
+def _budget(req: ShopperRequest, r: Reading) -> None:
+    if r.clear_budget and not r.budget.found:
+        if req.min_price is not None or req.max_price is not None:
+            req.changes.append("budget removed")
+        req.min_price = req.max_price = None
+        req.approx_price = False
+        return
+    b = r.budget
+    if not b.found:
+        return
+    if b.approx or (b.min_price is not None and b.max_price is not None):
+        req.min_price, req.max_price = b.min_price, b.max_price
+    elif b.max_price is not None:
+        req.max_price = b.max_price
+        if req.min_price is not None and req.min_price > b.max_price:
+            req.min_price = None
+    elif b.min_price is not None:
+        req.min_price = b.min_price
+        if req.max_price is not None and req.max_price < b.min_price:
+            req.max_price = None
+    req.approx_price = b.approx
+    req.changes.append("budget " + _budget_text(req))
+
+
+def _budget_text(req: ShopperRequest) -> str:
+    lo, hi = req.min_price, req.max_price
+    if lo is not None and hi is not None:
+        return f"${lo:,.2f}–${hi:,.2f}"
+    if hi is not None:
+        return f"up to ${hi:,.2f}"
+    return f"from ${lo:,.2f}" if lo is not None else "none"
+
+
+def _options(req: ShopperRequest, r: Reading) -> None:
+    for name in r.clear_options:
+        if req.options.pop(name, None) is not None:
+            req.changes.append(f"any {name}")
+    for name, value in r.options.items():
+        if req.options.get(name) != value:
+            req.options[name] = value
+            req.changes.append(f"{name} {value}")
+
+
+def _brands(req: ShopperRequest, r: Reading) -> None:
+    if r.clear_brand:
+        req.brands, req.exclude_brands = [], []
+        req.changes.append("any brand")
+    if r.brands:
+        req.brands = list(r.brands)
+        req.exclude_brands = [b for b in req.exclude_brands if b not in r.brands]
+    for b in r.exclude_brands:
+        if b not in req.exclude_brands:
+            req.exclude_brands.append(b)
+            req.changes.append(f"not {b}")
+        req.brands = [x for x in req.brands if x != b]
+    for term in r.exclude_terms:
+        if term not in req.exclude_terms:
+            req.exclude_terms.append(term)
+            req.changes.append(f"no {term}")
+
+
+def _relation(req: ShopperRequest, r: Reading, refs: list[ShownItem]) -> None:
+    if r.relation is None:
+        return
+    shown = req.last_shown()
+    if not shown:
+        return
+    if refs:
+        base = refs
+    elif req.focus and req.shown_item(req.focus) and r.relation != "different":
+        base = [req.shown_item(req.focus)]  # type: ignore[list-item]
+    else:
+        base = shown
+    if len(base) == 1:
+        label = f"#{base[0].position} shown" if base[0] in shown else "the one you asked about"
+    else:
+        label = "what I showed"
+    price = min(s.price for s in base) if r.relation == "cheaper" else None
+    ids = [s.product_id for s in base]
+    req.relation = Relation(kind=r.relation, product_ids=ids, price=price, label=label)
+    if r.relation == "similar" and len(base) == 1 and base[0].category and not r.categories:
+        req.categories = [base[0].category]
+
+
+def _content(r: Reading) -> str:
+    """The shopper's own words for what they want, without budget and filler words."""
+    words = [w for w in r.budget.text.lower().split() if w.strip(".,!?") not in STOPWORDS]
+    return " ".join(w.strip(".,!?") for w in words)[:120]
+
+
+def record_shown(
+    req: ShopperRequest, recs: list[Recommendation], *, focus_single: bool = True
+) -> ShopperRequest:
+    """Add this turn's cards, in the order shown, to the request's shown list."""
+    if not recs:
+        return req
+    out = req.model_copy(deep=True)
+    out.shown = [s for s in out.shown if s.turn != out.turn]
+    for i, rec in enumerate(recs, start=1):
+        out.shown.append(
+            ShownItem(
+                turn=out.turn,
+                position=i,
+                product_id=rec.product_id,
+                variant_id=rec.variant_id,
+                title=rec.title,
+                price=rec.price,
+                currency=rec.currency,
+                brand=rec.brand,
+                category=rec.category,
+                variant=dict(rec.variant),
+            )
+        )
+    out.shown = out.shown[-40:]
+    out.focus = recs[0].product_id if (focus_single and len(recs) == 1) else None
+    return out

@@ -1,0 +1,146 @@
+"""The shopper's request as typed state: what they asked for, and what they have been shown.
+
+One record per conversation (thread), kept in graph state and updated every turn from a
+deterministic reading of the shopper's message and from what the tools returned; every model
+sees it, and every path that renders an answer enforces it (`tools.fit`). It lives at the
+tools layer because the tools enforce it and must not import the agent.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from catalog.constraints import Constraints
+
+RelationKind = Literal["cheaper", "similar", "different"]
+
+
+class ShownItem(BaseModel):
+    """A product card the shopper saw: the exact variant, its position in that turn's list."""
+
+    turn: int
+    position: int  # 1-based, in the order the cards were shown
+    product_id: str
+    variant_id: str | None = None
+    title: str = ""
+    price: float = 0.0
+    currency: str = "USD"
+    brand: str | None = None
+    category: str | None = None
+    variant: dict[str, str] = Field(default_factory=dict)
+
+
+class Relation(BaseModel):
+    """A request relative to what was shown: "anything cheaper?", "more like #2", "others"."""
+
+    kind: RelationKind
+    product_ids: list[str] = Field(default_factory=list)  # the reference items
+    price: float | None = None  # "cheaper": strictly below this (the cheapest reference)
+    label: str = ""  # how the reply names the reference: "#2 shown", "what I showed"
+
+
+class AttributeWant(BaseModel):
+    """A numeric attribute the shopper asked for: "around 40 L", "4-person", "rated to 30°F"."""
+
+    key: str  # the catalog's attribute key, e.g. capacity_l
+    op: Literal["ge", "le", "approx", "eq"]
+    value: float
+    label: str  # the shopper's words, e.g. "40 L"
+
+
+class ShopperRequest(BaseModel):
+    """The active request. Empty fields mean "not stated"."""
+
+    need: str = ""  # the shopper's words for what they want ("waterproof hiking boots")
+    categories: list[str] = Field(default_factory=list)  # catalog display names, any of
+    min_price: float | None = None
+    max_price: float | None = None
+    approx_price: bool = False  # the bounds are a window around "about X"
+    options: dict[str, str] = Field(default_factory=dict)  # {"size": "10", "color": "Brown"}
+    brands: list[str] = Field(default_factory=list)  # wanted (any of)
+    exclude_brands: list[str] = Field(default_factory=list)
+    exclude_terms: list[str] = Field(default_factory=list)  # "no iPhones": folded title words
+    exclude_ids: list[str] = Field(default_factory=list)  # "not that one"
+    in_stock: bool = True  # a pick must be available now unless the shopper says otherwise
+    features: list[str] = Field(default_factory=list)  # soft wants: "waterproof", "quiet"
+    attributes: list[AttributeWant] = Field(default_factory=list)
+    relation: Relation | None = None  # this turn's relation to what was shown
+    focus: str | None = None  # the product the conversation is about now
+    shown: list[ShownItem] = Field(default_factory=list)
+    turn: int = 0
+    changes: list[str] = Field(default_factory=list)  # what this turn changed, in words
+
+    def constraints(self) -> Constraints:
+        """The hard constraints the catalog's constraint module checks (single-variant rule).
+
+        Brands: one wanted brand filters; several wanted brands are checked by `tools.fit`.
+        """
+        return Constraints(
+            min_price=self.min_price,
+            max_price=self.effective_max_price(),
+            brand=self.brands[0] if len(self.brands) == 1 else None,
+            options=dict(self.options),
+            in_stock=self.in_stock,
+            exclude_ids=self.excluded_ids(),
+        )
+
+    def effective_max_price(self) -> float | None:
+        """The budget cap, tightened by "cheaper than what you showed"."""
+        caps = [self.max_price]
+        if self.relation and self.relation.kind == "cheaper" and self.relation.price is not None:
+            caps.append(round(self.relation.price - 0.01, 2))
+        caps = [c for c in caps if c is not None]
+        return min(caps) if caps else None
+
+    def excluded_ids(self) -> list[str]:
+        """Products that must not be picked: rejected ones, and the references of a relation."""
+        out = list(self.exclude_ids)
+        if self.relation is not None:
+            refs = self.relation.product_ids or [s.product_id for s in self.last_shown()]
+            out += [pid for pid in refs if pid not in out]
+            if self.relation.kind in ("different", "cheaper"):
+                out += [s.product_id for s in self.last_shown() if s.product_id not in out]
+        return out
+
+    def last_shown(self) -> list[ShownItem]:
+        """The cards of the most recent turn that showed any, in their order."""
+        if not self.shown:
+            return []
+        last = max(s.turn for s in self.shown)
+        return sorted((s for s in self.shown if s.turn == last), key=lambda s: s.position)
+
+    def shown_at(self, position: int) -> ShownItem | None:
+        """ "The second one": the card at 1-based `position` of the most recent list."""
+        items = self.last_shown()
+        return items[position - 1] if 1 <= position <= len(items) else None
+
+    def shown_item(self, product_id: str) -> ShownItem | None:
+        """The latest card of a product, if it was shown."""
+        for s in reversed(self.shown):
+            if s.product_id == product_id:
+                return s
+        return None
+
+    def is_empty(self) -> bool:
+        """Nothing stated yet (a fresh conversation)."""
+        return not (
+            self.need
+            or self.categories
+            or self.min_price is not None
+            or self.max_price is not None
+            or self.options
+            or self.brands
+            or self.exclude_brands
+            or self.exclude_terms
+            or self.attributes
+        )
+
+
+def request_in(state: object) -> ShopperRequest:
+    """The request held in a graph state (a model, a dict, or nothing yet)."""
+    value = state.get("request") if isinstance(state, dict) else getattr(state, "request", None)
+    if isinstance(value, ShopperRequest):
+        return value
+    return ShopperRequest.model_validate(value or {})
