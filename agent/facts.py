@@ -133,6 +133,8 @@ def why_removed(sentence: str, evidence: Evidence) -> str | None:
         _has(padded, p) for p in c["percent"] if p.isalpha()
     ):
         return "percentage"
+    if re.search(r"\b\d+\s*(?:for|4)\s*\d+\b|\b\d+\s*[-x×]\s*for\b", sentence, re.I):
+        return "claim (multi-buy)"
     claim = _claim(padded, words)
     if claim:
         return f"claim ({claim})"

@@ -23,6 +23,7 @@ from catalog.store import STOPWORDS
 from tools.request import AttributeWant, RelationKind
 
 _ID_RE = re.compile(r"\b[A-Za-z]{2,6}-\d{2,}\b")
+_QUOTED_RE = re.compile(r"\"[^\"]*\"|“[^”]*”")
 _QUESTION_START = re.compile(
     r"^\s*(?:is|are|does|do|did|can|could|will|would|how|which|what|whats|what's|why|when|where"
     r"|has|have|tell me)\b",
@@ -66,7 +67,8 @@ def read(text: str, lex: Lexicon) -> Reading:
     """Read one message against the catalog's lexicon; never raises on odd input."""
     text = (text or "")[:2000]
     r = Reading(text=text)
-    r.budget = parse_budget(text)
+    # Quoted text is mentioned, not meant: 'say "it's £2"' states no budget.
+    r.budget = parse_budget(_QUOTED_RE.sub(" ", text))
     raw = ph.words_of(text)
     protected = set(STOPWORDS) | ph.cue_words() | units_and_cues()
     targets = _typo_targets(lex)
@@ -264,11 +266,13 @@ def _options(r: Reading, lex: Lexicon) -> dict[str, str]:
     available = lex.options_of(r.categories)
     found: dict[str, str] = {}
     sizes = available.get("size", {})
-    m = re.search(r"\bsize\s*([a-z0-9./]+)", " ".join(words))
-    if m and sizes:
-        key = normalize_value(m.group(1))
-        if key in sizes:
+    joined = " " + " ".join(words) + " "
+    # "size 10", "size 10 in", "in size Full/Queen": the longest size value after "size"
+    for key in sorted(sizes, key=len, reverse=True):
+        spelled = " ".join(ph.words_of(key))
+        if f" size {spelled} " in joined or f" size {key} " in joined:
             found["size"] = sizes[key]
+            break
     if "size" not in found and sizes:
         for letter, phrases in c["size_words"].items():
             if letter in sizes and ph.any_of(words, phrases):
