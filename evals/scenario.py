@@ -11,6 +11,7 @@ graders never import agent code.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,6 +19,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
+FAMILIES_FILE = Path(__file__).resolve().parent / "data" / "families.yaml"
+
+
+@lru_cache(maxsize=1)
+def families() -> dict[str, str]:
+    """The scenario families (name -> what a shopper does in it), from evals/data/families.yaml."""
+    data = yaml.safe_load(FAMILIES_FILE.read_text(encoding="utf-8")) or {}
+    return {str(k): str(v) for k, v in data.items()}
 
 
 class _Strict(BaseModel):
@@ -37,15 +46,59 @@ class RecommendsRange(_Strict):
         return self
 
 
+class AttrBound(_Strict):
+    """A bound on one product attribute or variant option: min/max, approx (± within), equals.
+
+    ``{approx: 40}`` means 40 ± 10% unless ``within`` says otherwise; ``{equals: true}`` reads
+    "has it" (waterproof, IPX7, ...); a string ``equals`` compares normalised words.
+    """
+
+    min: float | None = None
+    max: float | None = None
+    approx: float | None = None
+    within: float | None = Field(None, ge=0)
+    equals: bool | float | str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> AttrBound:
+        kinds = [self.equals is not None, self.approx is not None]
+        kinds.append(self.min is not None or self.max is not None)
+        if sum(kinds) != 1:
+            raise ValueError("give exactly one of: equals, approx, or min/max")
+        if self.within is not None and self.approx is None:
+            raise ValueError("within only goes with approx")
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+        return self
+
+    def interval(self) -> tuple[float | None, float | None]:
+        """The numeric interval this bound allows (None: open on that side)."""
+        if self.approx is not None:
+            slack = self.within if self.within is not None else abs(self.approx) * 0.1
+            return self.approx - slack, self.approx + slack
+        return self.min, self.max
+
+    def describe(self) -> str:
+        if self.equals is not None:
+            return f"= {self.equals}"
+        low, high = self.interval()
+        return f"{'' if low is None else f'{low:g}'}..{'' if high is None else f'{high:g}'}"
+
+
 class ConstraintSpec(_Strict):
     """What every recommended product must satisfy (judged from SQL)."""
 
     max_price: float | None = Field(None, ge=0)
     min_price: float | None = Field(None, ge=0)
     category: str | None = None
+    categories: list[str] = Field(default_factory=list)
     brand: str | None = None
+    exclude_brands: list[str] = Field(default_factory=list)
+    exclude_terms: list[str] = Field(default_factory=list)
     in_stock: bool | None = None
     options: dict[str, str] = Field(default_factory=dict)
+    attributes: dict[str, AttrBound] = Field(default_factory=dict)
+    min_rating: float | None = Field(None, ge=0, le=5)
 
     @field_validator("options", mode="before")
     @classmethod
@@ -65,6 +118,69 @@ class ConstraintSpec(_Strict):
         return self
 
 
+class ProductRef(_Strict):
+    """Which product a follow-up is about: the N-th card shown earlier, or a catalog id."""
+
+    shown: int | None = Field(None, ge=1)
+    product: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> ProductRef:
+        if (self.shown is None) == (self.product is None):
+            raise ValueError("give exactly one of: shown (1-based card position), product (id)")
+        return self
+
+
+class YesNo(ProductRef):
+    """A yes/no question whose right answer comes from the catalog (attribute or option)."""
+
+    attribute: str | None = None
+    option: dict[str, str] | None = None
+
+    @model_validator(mode="after")
+    def _what(self) -> YesNo:
+        if (self.attribute is None) == (self.option is None):
+            raise ValueError("give exactly one of: attribute, option")
+        return self
+
+
+class StatesAttribute(ProductRef):
+    """The reply states a product's attribute value, its price, or every in-stock option value."""
+
+    attribute: str
+
+
+class BestOfShown(_Strict):
+    """ "Which is warmer / lightest / best for allergies": the best of the cards shown."""
+
+    attribute: str
+    prefer: Literal["max", "min"] | None = None
+    equals: bool | float | str | None = None
+    evidence: bool = True
+
+    @model_validator(mode="after")
+    def _one(self) -> BestOfShown:
+        if (self.prefer is None) == (self.equals is None):
+            raise ValueError("give exactly one of: prefer (max|min), equals")
+        return self
+
+
+# The codes of tools.contracts.Violation, spelled out so evals import no agent-side module.
+ViolationCode = Literal[
+    "over_budget",
+    "under_budget",
+    "option_unavailable",
+    "out_of_stock",
+    "brand_excluded",
+    "brand_not_requested",
+    "category_mismatch",
+    "excluded_term",
+    "not_cheaper",
+    "already_shown",
+    "rejected",
+]
+
+
 class Expect(_Strict):
     """Assertions on one turn. Only what is stated is required."""
 
@@ -82,8 +198,26 @@ class Expect(_Strict):
     grounded: bool | None = None
     min_reward: float | None = Field(None, ge=0, le=1)
     compares: list[str] | None = None
+    # Follow-ups on what was shown (positions are 1-based card order of the latest slate).
+    about_shown: list[int] | None = None
+    cheaper_than_shown: bool | None = None
+    not_products: list[str] | None = None
+    not_brand_of_shown: int | None = Field(None, ge=1)
+    answers_yes_no: bool | YesNo | None = None
+    states_attribute: StatesAttribute | None = None
+    best_of_shown: BestOfShown | None = None
+    # How the reply reads.
+    no_canned_refusal: bool | None = None
+    offers_choices: int | None = Field(None, ge=1)
+    suggests: list[str] | None = None
+    policy: list[str | list[str]] | None = None
+    max_words: int | None = Field(None, ge=1)
+    # Labelled alternatives (items that break a constraint) and variant-level cards.
+    alternatives: RecommendsRange | Literal["none"] | None = None
+    alternative_codes: list[ViolationCode] | None = None
+    shows_variant: bool | None = None
 
-    @field_validator("recommends", mode="before")
+    @field_validator("recommends", "alternatives", mode="before")
     @classmethod
     def _recommends_shorthand(cls, value: Any) -> Any:
         if isinstance(value, bool):
@@ -94,11 +228,19 @@ class Expect(_Strict):
             return "none"
         return value
 
-    @field_validator("relevant", "compares", mode="before")
+    @field_validator("relevant", "compares", "not_products", mode="before")
     @classmethod
     def _ids_as_strings(cls, value: Any) -> Any:
         if isinstance(value, list):
             return [str(v) for v in value]
+        return value
+
+    @field_validator("about_shown", mode="before")
+    @classmethod
+    def _positions(cls, value: Any) -> Any:
+        value = [value] if isinstance(value, int) else value
+        if isinstance(value, list) and any(not isinstance(v, int) or v < 1 for v in value):
+            raise ValueError("positions are 1-based card numbers")
         return value
 
     @property
@@ -132,15 +274,24 @@ class Scenario(_Strict):
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     description: str = ""
+    family: str | None = None
     tags: list[str] = Field(default_factory=list)
     catalog: str = "demo"
     turns: list[Turn] = Field(min_length=1)
     shopper: Shopper | None = None
     source: str = Field("", exclude=True)
 
+    @field_validator("family")
+    @classmethod
+    def _known_family(cls, value: str | None) -> str | None:
+        if value is not None and value not in families():
+            known = ", ".join(sorted(families()))
+            raise ValueError(f"unknown family {value!r}; known: {known} (evals/data/families.yaml)")
+        return value
+
     def has_tag(self, tag: str) -> bool:
-        """Whether the scenario carries `tag`."""
-        return tag in self.tags
+        """Whether the scenario carries `tag` (its family counts as a tag)."""
+        return tag in self.tags or tag == self.family
 
 
 class ScenarioError(ValueError):
@@ -256,6 +407,21 @@ class RecView(BaseModel):
     category: str | None = None
 
 
+class ViolationView(BaseModel):
+    """Why an alternative does not fit (copied from the assistant's Violation)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    code: str
+    detail: str = ""
+
+
+class AltView(RecView):
+    """An item shown as an alternative, never as a pick, with its violations."""
+
+    violations: list[ViolationView] = Field(default_factory=list)
+
+
 class ToolView(BaseModel):
     """One tool call the assistant made."""
 
@@ -272,6 +438,7 @@ class TranscriptTurn(BaseModel):
     user: str
     reply: str = ""
     recommendations: list[RecView] = Field(default_factory=list)
+    alternatives: list[AltView] = Field(default_factory=list)
     comparison_ids: list[str] = Field(default_factory=list)
     clarifying_question: bool = False
     tool_calls: list[ToolView] = Field(default_factory=list)
@@ -295,6 +462,7 @@ class TranscriptTurn(BaseModel):
             user=user,
             reply=data.get("reply") or "",
             recommendations=[RecView.model_validate(r) for r in data.get("recommendations", [])],
+            alternatives=[AltView.model_validate(a) for a in data.get("alternatives") or []],
             comparison_ids=[str(i) for i in comparison.get("product_ids", [])],
             clarifying_question=bool(data.get("clarifying_question")),
             tool_calls=[ToolView.model_validate(t) for t in data.get("tool_calls", [])],
@@ -312,6 +480,15 @@ class TranscriptTurn(BaseModel):
     def product_ids(self) -> list[str]:
         """Ids recommended in this turn, in order."""
         return [r.product_id for r in self.recommendations]
+
+    @property
+    def shown(self) -> list[tuple[str, str | None]]:
+        """(product id, variant id) of the cards in screen order: picks then alternatives, or
+        the compared products when no card was shown."""
+        cards = [*self.recommendations, *self.alternatives]
+        if cards:
+            return [(r.product_id, r.variant_id) for r in cards]
+        return [(pid, None) for pid in self.comparison_ids]
 
 
 class Transcript(BaseModel):
