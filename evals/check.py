@@ -31,7 +31,14 @@ from evals.facts import (
     words_match,
 )
 from evals.runner import resolve_catalog_path
-from evals.scenario import ConstraintSpec, ProductRef, Scenario, Turn, load_scenarios
+from evals.scenario import (
+    ConstraintSpec,
+    ProductRef,
+    Scenario,
+    ScenarioError,
+    Turn,
+    load_scenarios,
+)
 
 POLICY_FILE = "policy.md"
 
@@ -212,9 +219,15 @@ def render(report: CheckReport) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m evals.check [PATH ...]`: exit 1 when any scenario has a problem."""
+    """`python -m evals.check [PATH ...]`: exit 1 when a scenario has a problem, 2 when one
+    does not validate."""
     paths = [Path(a) for a in (sys.argv[1:] if argv is None else argv)]
-    report = check_scenarios(load_scenarios(paths or None))
+    try:
+        scenarios = load_scenarios(paths or None)
+    except ScenarioError as exc:
+        print(f"invalid scenario {exc}")
+        return 2
+    report = check_scenarios(scenarios)
     print(render(report))
     return 0 if report.ok else 1
 

@@ -205,7 +205,10 @@ def evidence_tokens(key: str, value: object) -> list[str]:
     number = as_number(value)
     if isinstance(value, int | float) and number is not None:
         return [f"{number:g}"]
-    return [fold(str(value))]
+    text = fold(str(value))
+    # "90 days return policy" is shown by "90 days"; "1 year warranty" by "1 year".
+    amounts = re.findall(r"\d+(?:\.\d+)? [a-z]+", text)
+    return [text, *amounts]
 
 
 def _has_evidence(reply: str, tokens: list[str]) -> bool:
