@@ -28,6 +28,7 @@ from evals.facts import (
     category_matches,
     fact_from_row,
     product_failures,
+    product_level_failures,
     words_match,
 )
 from evals.runner import resolve_catalog_path
@@ -90,7 +91,9 @@ class CatalogView:
         self.policy = fold(policy.read_text(encoding="utf-8")) if policy.exists() else None
 
     def fitting(self, c: ConstraintSpec) -> list[ProductFact]:
-        return [p for p in self.products if not product_failures(p, c)]
+        # Product-level checks first: most products fail on category, before any variant.
+        candidates = [p for p in self.products if not product_level_failures(p, c)]
+        return [p for p in candidates if not product_failures(p, c)]
 
 
 @lru_cache(maxsize=8)

@@ -192,9 +192,22 @@ def eval_command(
     simulate: bool = typer.Option(
         False, "--simulate", help="Simulated shopper for scenarios with a persona (needs a model)."
     ),
+    check: bool = typer.Option(
+        False, "--check", help="Check every scenario against its catalog (no model) and exit."
+    ),
 ) -> None:
     """Run scripted conversations against the assistant and grade them."""
     console = Console(stderr=json_output)
+    if check:
+        from evals.check import check_scenarios, render
+
+        try:
+            report = check_scenarios(select(load_scenarios(paths or None), tag or None))
+        except ScenarioError as exc:
+            console.print(f"[red]invalid scenario[/] {exc}")
+            raise typer.Exit(2) from None
+        console.print(render(report), highlight=False, markup=False)
+        raise typer.Exit(0 if report.ok else 1)
     if compare:
         try:
             diff = compare_paths(compare[0], compare[1])

@@ -188,12 +188,14 @@ def grade_cheaper(scenario: Scenario, t: Transcript) -> Grade:
 def said_yes_or_no(reply: str) -> str | None:
     """ "yes" or "no": whichever the reply says first (None: neither)."""
     folded = fold(reply)
-    found: list[tuple[int, str]] = []
-    for answer in ("yes", "no"):
-        hits = [pos for phrase in phrases()[answer] if (pos := find_words(folded, phrase)) >= 0]
-        if hits:
-            found.append((min(hits), answer))
-    return min(found)[1] if found else None
+    # (position, -length, answer): at one position the longer phrase wins ("we do not").
+    found = [
+        (pos, -len(phrase), answer)
+        for answer in ("yes", "no")
+        for phrase in phrases()[answer]
+        if (pos := find_words(folded, phrase)) >= 0
+    ]
+    return min(found)[2] if found else None
 
 
 def evidence_tokens(key: str, value: object) -> list[str]:

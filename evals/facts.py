@@ -151,6 +151,7 @@ def products_named(url: str, reply: str) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)
 def words_match(expected: str, actual: str | None) -> bool:
     """Forgiving word containment after normalize_value ("hiking boots" ~ "Hiking Boots")."""
     want = normalize_value(expected)

@@ -203,7 +203,7 @@ class Expect(_Strict):
     cheaper_than_shown: bool | None = None
     not_products: list[str] | None = None
     not_brand_of_shown: int | None = Field(None, ge=1)
-    answers_yes_no: bool | YesNo | None = None
+    answers_yes_no: YesNo | bool | None = None
     states_attribute: StatesAttribute | None = None
     best_of_shown: BestOfShown | None = None
     # How the reply reads.
