@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from catalog.normalize import fold, normalize_value
 from evals.dialogue_graders import CONSTRAINT_CODES, find_words, phrases
-from evals.facts import category_matches, facts_for, product_failures
+from evals.facts import category_matches, facts_for, product_failures, words_match
 from evals.grade import Grade, finish
 from evals.scenario import Scenario, Transcript, TranscriptTurn
 
@@ -47,24 +47,42 @@ def canned(turn: TranscriptTurn, earlier: list[TranscriptTurn]) -> str | None:
     return None
 
 
+def _related(turn: TranscriptTurn) -> list[str]:
+    """The categories a turn is about: its constraint categories and what it suggests."""
+    c = turn.expect.constraints
+    named = [c.category] if c and c.category else []
+    return named + (c.categories if c else []) + (turn.expect.suggests or [])
+
+
+def menu(turn: TranscriptTurn, categories: list[str]) -> list[str]:
+    """The store's category menu, when the reply recites one: 4+ categories named, most of them
+    unrelated to the turn (empty: no menu)."""
+    named = categories_named(turn.reply, categories)
+    related = _related(turn)
+    unrelated = [c for c in named if not any(words_match(r, c) for r in related)]
+    return named if len(named) >= 4 and len(unrelated) * 2 > len(named) else []
+
+
 def grade_reply(scenario: Scenario, t: Transcript) -> Grade:
-    """`no_canned_refusal`, `max_words`, `offers_choices` (a question naming at least N of the
-    store's categories) and `suggests` (a pick in, or the reply naming, one of the categories
-    the store has for the need)."""
+    """`no_canned_refusal` (no non-understanding phrase, no category menu, no reply repeated
+    for another message), `max_words`, `offers_choices` (a question naming N+ categories, of
+    `suggests` when given) and `suggests` (a pick in, or the reply naming, a category the store
+    has for the need, not inside a menu). Whenever a turn expects picks and shows some, the
+    reply must not introduce them as not fitting ("found no ...", "nearest alternatives")."""
     checks: list[tuple[bool, str]] = []
-    categories: list[str] | None = None
+    categories = facts_for(t.catalog_url).categories() if t.turns else []
     for i, turn in enumerate(t.turns):
         e, where = turn.expect, f"turn {i + 1}"
         if e.no_canned_refusal:
             why = canned(turn, t.turns[:i])
+            listed = menu(turn, categories)
+            why = why or (f"recites the category menu {listed}" if listed else None)
             checks.append((why is None, f"{where}: canned refusal ({why})"))
         if e.max_words is not None:
             n = len(turn.reply.split())
             checks.append((n <= e.max_words, f"{where}: {n} words, at most {e.max_words}"))
         if e.offers_choices is not None:
-            if categories is None:
-                categories = facts_for(t.catalog_url).categories()
-            named = categories_named(turn.reply, categories)
+            named = categories_named(turn.reply, e.suggests or categories)
             good = "?" in turn.reply and len(named) >= e.offers_choices
             checks.append(
                 (good, f"{where}: asks no question naming {e.offers_choices}+ choices ({named})")
@@ -79,10 +97,15 @@ def grade_reply(scenario: Scenario, t: Transcript) -> Grade:
                 if (p := facts.product(c.product_id))
                 and any(category_matches(s, p) for s in e.suggests)
             ]
-            named = categories_named(turn.reply, e.suggests)
+            named = [] if menu(turn, categories) else categories_named(turn.reply, e.suggests)
             checks.append(
                 (bool(on_cards or named), f"{where}: offers nothing from {e.suggests} for the need")
             )
+        rng = e.count_range
+        if rng and rng[0] >= 1 and turn.recommendations:
+            folded = fold(turn.reply)
+            said = [p for p in phrases()["not_fitting"] if find_words(folded, p) >= 0]
+            checks.append((not said, f"{where}: picks introduced as not fitting ({said})"))
     return finish("reply", bool(checks), checks, t=t)
 
 
