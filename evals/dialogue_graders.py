@@ -31,7 +31,7 @@ from evals.facts import (
 from evals.grade import Grade, finish
 from evals.scenario import AttrBound, ProductRef, Scenario, Transcript, TranscriptTurn
 
-PHRASES_FILE = Path(__file__).resolve().parent / "data" / "reply_phrases.yaml"
+PHRASES_FILE = Path(__file__).resolve().parent / "reply_phrases.yaml"
 # Violations a grader can verify against the turn's constraints (the others are relations).
 CONSTRAINT_CODES = {
     "over_budget",
@@ -47,7 +47,7 @@ _UNIT_WORDS = {"f", "in", "g", "kg", "mm", "l", "w", "hz", "mah", "gsm", "lb", "
 
 @lru_cache(maxsize=1)
 def phrases() -> dict[str, list[str]]:
-    """yes / no / canned_refusal phrase lists (folded) from evals/data/reply_phrases.yaml."""
+    """yes / no / canned_refusal phrase lists (folded) from evals/reply_phrases.yaml."""
     data = yaml.safe_load(PHRASES_FILE.read_text(encoding="utf-8")) or {}
     return {k: [fold(str(p)) for p in v] for k, v in data.items()}
 

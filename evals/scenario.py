@@ -19,12 +19,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
-FAMILIES_FILE = Path(__file__).resolve().parent / "data" / "families.yaml"
+FAMILIES_FILE = Path(__file__).resolve().parent / "families.yaml"
 
 
 @lru_cache(maxsize=1)
 def families() -> dict[str, str]:
-    """The scenario families (name -> what a shopper does in it), from evals/data/families.yaml."""
+    """The scenario families (name -> what a shopper does in it), from evals/families.yaml."""
     data = yaml.safe_load(FAMILIES_FILE.read_text(encoding="utf-8")) or {}
     return {str(k): str(v) for k, v in data.items()}
 
@@ -286,7 +286,7 @@ class Scenario(_Strict):
     def _known_family(cls, value: str | None) -> str | None:
         if value is not None and value not in families():
             known = ", ".join(sorted(families()))
-            raise ValueError(f"unknown family {value!r}; known: {known} (evals/data/families.yaml)")
+            raise ValueError(f"unknown family {value!r}; known: {known} (evals/families.yaml)")
         return value
 
     def has_tag(self, tag: str) -> bool:
