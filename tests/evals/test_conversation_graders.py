@@ -302,3 +302,40 @@ def test_transcript_copies_alternatives() -> None:
     record = TranscriptTurn.from_result("boots", result)
     assert record.alternatives[0].violations[0].code == "over_budget"
     assert record.shown == [("B1", "B1-10B")]
+
+
+def test_a_recited_category_menu_is_canned_and_hides_suggestions(url: str) -> None:
+    menu = "Sorry, we don't carry woks. We carry Hiking Boots, Trail Shoes and Frying Pans."
+    # Three categories is not yet a menu; the tiny catalog has only three.
+    t = transcript(url, turn("wok", menu, expect={"no_canned_refusal": True}))
+    assert rg.grade_reply(SCENARIO, t).passed
+    four = rg.menu(
+        turn("x", "boots, trail shoes, frying pans, skillets, hiking boots"),
+        ["Hiking Boots", "Trail Shoes", "Frying Pans", "Skillets"],
+    )
+    assert four == ["Hiking Boots", "Trail Shoes", "Frying Pans", "Skillets"]
+    related = turn(
+        "x",
+        "boots, trail shoes, pans, skillets",
+        expect={"suggests": ["hiking boots", "trail shoes", "skillets"]},
+    )
+    assert rg.menu(related, ["Hiking Boots", "Trail Shoes", "Frying Pans", "Skillets"]) == []
+
+
+def test_picks_introduced_as_not_fitting(url: str) -> None:
+    expect = {"recommends": {"min": 1, "max": 3}}
+    bad = transcript(
+        url,
+        turn(
+            "boots",
+            "Sorry, I found no boots. The nearest alternatives:",
+            recs=[rec("B2", 99.5)],
+            expect=expect,
+        ),
+    )
+    grade = rg.grade_reply(SCENARIO, bad)
+    assert grade.asserted and not grade.passed and "not fitting" in grade.explanation
+    good = transcript(
+        url, turn("boots", "Here are 1 pick for boots:", recs=[rec("B2", 99.5)], expect=expect)
+    )
+    assert rg.grade_reply(SCENARIO, good).passed
