@@ -22,6 +22,7 @@ from catalog.formats import detect_format
 from catalog.ingest import to_row, validate
 from catalog.normalize import fold, normalize_option_name, normalize_value
 from evals.dialogue_graders import find_words
+from evals.expect import ConstraintSpec, ProductRef
 from evals.facts import (
     ProductFact,
     attribute_value,
@@ -32,14 +33,7 @@ from evals.facts import (
     words_match,
 )
 from evals.runner import resolve_catalog_path
-from evals.scenario import (
-    ConstraintSpec,
-    ProductRef,
-    Scenario,
-    ScenarioError,
-    Turn,
-    load_scenarios,
-)
+from evals.scenario import Scenario, ScenarioError, Turn, load_scenarios
 
 POLICY_FILE = "policy.md"
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from catalog.normalize import fold, normalize_value
+from evals.expect import AttrBound, ProductRef
 from evals.facts import (
     CatalogFacts,
     ProductFact,
@@ -29,7 +30,7 @@ from evals.facts import (
     shown_price,
 )
 from evals.grade import Grade, finish
-from evals.scenario import AttrBound, ProductRef, Scenario, Transcript, TranscriptTurn
+from evals.scenario import Scenario, Transcript, TranscriptTurn
 
 PHRASES_FILE = Path(__file__).resolve().parent / "reply_phrases.yaml"
 # Violations a grader can verify against the turn's constraints (the others are relations).

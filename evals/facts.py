@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from catalog import normalize
 from catalog.models import Product
-from evals.scenario import AttrBound, ConstraintSpec
+from evals.expect import AttrBound, ConstraintSpec
 
 # The same catalog words are compared thousands of times per scenario check: memoise them.
 fold = lru_cache(maxsize=1 << 16)(normalize.fold)

@@ -16,6 +16,7 @@ from typing import Any
 
 from catalog.normalize import fold
 from evals.dialogue_graders import grade_answers, grade_cheaper, grade_references
+from evals.expect import ConstraintSpec
 from evals.facts import (
     CatalogFacts,
     ProductFact,
@@ -28,7 +29,7 @@ from evals.facts import (
 )
 from evals.grade import Grade, Grader, finish
 from evals.reply_graders import grade_alternatives, grade_policy, grade_reply
-from evals.scenario import ConstraintSpec, RecView, Scenario, Transcript, TranscriptTurn
+from evals.scenario import RecView, Scenario, Transcript, TranscriptTurn
 
 PRICE_TOLERANCE = 0.005
 

@@ -8,7 +8,8 @@ from typing import Any
 from catalog.models import Product, Variant
 from catalog.normalize import normalize_value
 from catalog.store import CatalogStore
-from evals.scenario import AltView, Expect, RecView, ToolView, Transcript, TranscriptTurn
+from evals.expect import Expect
+from evals.scenario import AltView, RecView, ToolView, Transcript, TranscriptTurn
 
 # id, title, brand, category, [(variant id, options, price, stock)]
 ROWS: list[tuple[str, str, str, str, list[tuple[str, dict[str, str], float, int]]]] = [

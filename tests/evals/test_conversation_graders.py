@@ -7,8 +7,9 @@ import pytest
 from evals import dialogue_graders as dg
 from evals import graders as g
 from evals import reply_graders as rg
+from evals.expect import AttrBound
 from evals.facts import bound_failure
-from evals.scenario import AttrBound, Scenario, TranscriptTurn
+from evals.scenario import Scenario, TranscriptTurn
 from tests.evals.helpers import alt, rec, tiny_catalog, transcript, turn
 
 SCENARIO = Scenario(id="t", turns=[{"user": "hi"}])
