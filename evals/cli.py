@@ -128,7 +128,7 @@ def run_eval(
 def print_table(console: Console, result: RunResult, summary: dict[str, Any]) -> None:
     """Scenario results, then pass rate per suite and per grader."""
     table = Table(title=f"shop eval · {result.model} · {result.run_id}")
-    for col in ("scenario", "rep", "result", "tags", "failing"):
+    for col in ("scenario", "family", "rep", "result", "failing"):
         table.add_column(col, overflow="fold")
     for run in result.runs:
         failing = [f"{g.name}: {g.explanation}" for g in run.grades if g.asserted and not g.passed]
@@ -136,12 +136,18 @@ def print_table(console: Console, result: RunResult, summary: dict[str, Any]) ->
             failing.insert(0, f"error: {run.transcript.error}")
         table.add_row(
             run.scenario_id,
+            run.family or "",
             str(run.repeat),
             "[green]PASS[/]" if run.passed else "[red]FAIL[/]",
-            ", ".join(run.tags),
             "\n".join(f[:160] for f in failing[:3]),
         )
     console.print(table)
+    fams = Table(title="pass rate by family")
+    for col in ("family", "passed", "pass rate"):
+        fams.add_column(col)
+    for family, v in summary["by_family"].items():
+        fams.add_row(family, f"{v['passed']}/{v['runs']}", f"{v['pass_rate']:.0%}")
+    console.print(fams)
     suites = Table(title="by suite / grader")
     suites.add_column("name")
     suites.add_column("pass rate / mean score")
@@ -186,9 +192,22 @@ def eval_command(
     simulate: bool = typer.Option(
         False, "--simulate", help="Simulated shopper for scenarios with a persona (needs a model)."
     ),
+    check: bool = typer.Option(
+        False, "--check", help="Check every scenario against its catalog (no model) and exit."
+    ),
 ) -> None:
     """Run scripted conversations against the assistant and grade them."""
     console = Console(stderr=json_output)
+    if check:
+        from evals.check import check_scenarios, render
+
+        try:
+            report = check_scenarios(select(load_scenarios(paths or None), tag or None))
+        except ScenarioError as exc:
+            console.print(f"[red]invalid scenario[/] {exc}")
+            raise typer.Exit(2) from None
+        console.print(render(report), highlight=False, markup=False)
+        raise typer.Exit(0 if report.ok else 1)
     if compare:
         try:
             diff = compare_paths(compare[0], compare[1])

@@ -11,224 +11,32 @@ scenario passes when every asserted grade passes. Other grades are reported, not
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, Field
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session, selectinload
-
-from catalog.models import Product
-from catalog.normalize import fold, normalize_option_name, normalize_value
-from evals.scenario import ConstraintSpec, RecView, Scenario, Transcript, TranscriptTurn
+from catalog.normalize import fold
+from evals.dialogue_graders import grade_answers, grade_cheaper, grade_references
+from evals.expect import ConstraintSpec
+from evals.facts import (
+    CatalogFacts,
+    ProductFact,
+    category_matches,
+    facts_for,
+    option_matches,
+    product_failures,
+    products_named,
+    words_match,
+)
+from evals.grade import Grade, Grader, finish
+from evals.reply_graders import grade_alternatives, grade_policy, grade_reply
+from evals.scenario import RecView, Scenario, Transcript, TranscriptTurn
 
 PRICE_TOLERANCE = 0.005
-
-
-class Grade(BaseModel):
-    """One grader's verdict on one scenario run."""
-
-    name: str
-    score: float = Field(ge=0.0, le=1.0)
-    passed: bool
-    asserted: bool = False
-    explanation: str = ""
-    details: dict[str, Any] = Field(default_factory=dict)
-
-
-Grader = Callable[[Scenario, Transcript], Grade]
-
-
-# --------------------------------------------------------------------------------------------
-# Reading SQL
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class VariantFact:
-    id: str
-    options: dict[str, str]
-    price: float
-    stock: int | None
-    in_stock: bool
-
-
-@dataclass
-class ProductFact:
-    id: str
-    title: str
-    brand: str | None
-    category: str
-    category_norm: str
-    attributes: dict[str, Any]
-    price_min: float
-    price_max: float
-    in_stock: bool
-    variants: list[VariantFact] = field(default_factory=list)
-
-    def variant(self, variant_id: str | None) -> VariantFact | None:
-        return next((v for v in self.variants if v.id == variant_id), None)
-
-
-class CatalogFacts:
-    """Read-only product facts straight from SQL, cached per product."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.engine = create_engine(url)
-        self._cache: dict[str, ProductFact | None] = {}
-
-    def product(self, product_id: str) -> ProductFact | None:
-        if product_id not in self._cache:
-            self.load([product_id])
-        return self._cache.get(product_id)
-
-    def load(self, ids: list[str]) -> None:
-        missing = [i for i in dict.fromkeys(ids) if i not in self._cache]
-        if not missing:
-            return
-        with Session(self.engine) as session:
-            rows = session.scalars(
-                select(Product)
-                .where(Product.id.in_(missing))
-                .options(selectinload(Product.variants))
-            ).all()
-            for p in rows:
-                self._cache[p.id] = ProductFact(
-                    id=p.id,
-                    title=p.title,
-                    brand=p.brand,
-                    category=p.category,
-                    category_norm=p.category_norm,
-                    attributes=dict(p.attributes or {}),
-                    price_min=float(p.price_min),
-                    price_max=float(p.price_max),
-                    in_stock=bool(p.in_stock),
-                    variants=[
-                        VariantFact(
-                            id=v.id,
-                            options={str(k): str(val) for k, val in (v.options or {}).items()},
-                            price=float(v.price),
-                            stock=v.stock,
-                            in_stock=v.in_stock,
-                        )
-                        for v in p.variants
-                    ],
-                )
-        for i in missing:
-            self._cache.setdefault(i, None)
-
-    def titles(self) -> dict[str, str]:
-        """Every product id with its folded title (for spotting products named in a reply)."""
-        with Session(self.engine) as session:
-            return {pid: fold(t) for pid, t in session.execute(select(Product.id, Product.title))}
-
-    def all_ids(self) -> set[str]:
-        with Session(self.engine) as session:
-            return set(session.scalars(select(Product.id)))
-
-
-@lru_cache(maxsize=16)
-def facts_for(url: str) -> CatalogFacts:
-    """One facts reader per catalog URL (process-wide)."""
-    return CatalogFacts(url)
 
 
 @lru_cache(maxsize=16)
 def _id_set(url: str) -> frozenset[str]:
     return frozenset(facts_for(url).all_ids())
-
-
-@lru_cache(maxsize=16)
-def _title_index(url: str) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(facts_for(url).titles().items()))
-
-
-# --------------------------------------------------------------------------------------------
-# Matching rules
-# --------------------------------------------------------------------------------------------
-
-
-def words_match(expected: str, actual: str | None) -> bool:
-    """Forgiving word containment after normalize_value ("hiking boots" ~ "Hiking Boots")."""
-    want = normalize_value(expected)
-    if not want:
-        return True
-    have = normalize_value(actual or "")
-    if not have:
-        return False
-    if set(want.split()) <= set(have.split()):
-        return True
-    return want.replace(" ", "") in have.replace(" ", "")
-
-
-def category_matches(expected: str, product: ProductFact) -> bool:
-    return words_match(expected, product.category) or words_match(expected, product.category_norm)
-
-
-def _option_value(product: ProductFact, variant: VariantFact, name: str) -> str | None:
-    key = normalize_option_name(name)
-    for k, v in variant.options.items():
-        if normalize_option_name(k) == key:
-            return v
-    for k, v in product.attributes.items():
-        if normalize_option_name(k) == key and isinstance(v, str | int | float):
-            return str(v)
-    return None
-
-
-def option_matches(product: ProductFact, variant: VariantFact, name: str, value: str) -> bool:
-    have = _option_value(product, variant, name)
-    if have is None:
-        return False
-    if normalize_value(have) == normalize_value(value):
-        return True
-    return set(normalize_value(value).split()) <= set(normalize_value(have).split())
-
-
-def variant_failures(product: ProductFact, variant: VariantFact, c: ConstraintSpec) -> list[str]:
-    """Why `variant` does not meet the price/options/stock part of `c` (empty: it does)."""
-    why: list[str] = []
-    if c.max_price is not None and variant.price > c.max_price + 1e-9:
-        why.append(f"price {variant.price:.2f} > {c.max_price:g}")
-    if c.min_price is not None and variant.price < c.min_price - 1e-9:
-        why.append(f"price {variant.price:.2f} < {c.min_price:g}")
-    if c.in_stock and not variant.in_stock:
-        why.append("out of stock")
-    for name, value in c.options.items():
-        if not option_matches(product, variant, name, value):
-            have = _option_value(product, variant, name)
-            why.append(f"{name}={have!r} not {value!r}")
-    return why
-
-
-def product_failures(
-    product: ProductFact, c: ConstraintSpec, variant_id: str | None = None
-) -> list[str]:
-    """Why the product does not satisfy `c`; one variant must meet price+options+stock."""
-    why: list[str] = []
-    if c.category and not category_matches(c.category, product):
-        why.append(f"category {product.category!r} is not {c.category!r}")
-    if c.brand and not words_match(c.brand, product.brand):
-        why.append(f"brand {product.brand!r} is not {c.brand!r}")
-    needs_variant = c.max_price is not None or c.min_price is not None or c.in_stock or c.options
-    if not needs_variant:
-        return why
-    if variant_id:
-        variant = product.variant(variant_id)
-        if variant is None:
-            why.append(f"variant {variant_id} does not exist")
-        else:
-            fails = variant_failures(product, variant, c)
-            why += [f"shown variant {variant_id}: {w}" for w in fails]
-        return why
-    per_variant = [variant_failures(product, v, c) for v in product.variants]
-    if not any(not w for w in per_variant):
-        first = per_variant[0] if per_variant else ["no variants"]
-        why.append("no single variant fits (" + "; ".join(first) + ")")
-    return why
 
 
 # --------------------------------------------------------------------------------------------
@@ -242,45 +50,6 @@ def _facts(t: Transcript) -> CatalogFacts:
 
 def _stated(t: Transcript, attr: str) -> list[tuple[int, TranscriptTurn]]:
     return [(i, turn) for i, turn in enumerate(t.turns) if getattr(turn.expect, attr) is not None]
-
-
-def _finish(
-    name: str,
-    asserted: bool,
-    checks: list[tuple[bool, str]],
-    score: float | None = None,
-    details: dict[str, Any] | None = None,
-    t: Transcript | None = None,
-) -> Grade:
-    if t is not None and (t.error or any(turn.error for turn in t.turns)):
-        err = t.error or next(turn.error for turn in t.turns if turn.error)
-        return Grade(
-            name=name,
-            score=0.0,
-            passed=not asserted,
-            asserted=asserted,
-            explanation=f"run failed: {err}",
-        )
-    if not checks:
-        return Grade(
-            name=name, score=1.0, passed=True, asserted=asserted, explanation="nothing to check"
-        )
-    ok = sum(1 for good, _ in checks if good)
-    if score is None:
-        score = ok / len(checks)
-    failed = [msg for good, msg in checks if not good]
-    passed = not failed
-    explanation = "; ".join(failed[:6]) if failed else f"{ok}/{len(checks)} checks hold"
-    if len(failed) > 6:
-        explanation += f" (+{len(failed) - 6} more)"
-    return Grade(
-        name=name,
-        score=max(0.0, min(1.0, score)),
-        passed=passed,
-        asserted=asserted,
-        explanation=explanation,
-        details=details or {},
-    )
 
 
 def _text(s: str) -> str:
@@ -304,7 +73,7 @@ def grade_recommends(scenario: Scenario, t: Transcript) -> Grade:
         good = n >= lo and (hi is None or n <= hi)
         want = "none" if hi == 0 else f"{lo}..{hi if hi is not None else '∞'}"
         checks.append((good, f"turn {i + 1}: {n} recommendations, expected {want}"))
-    return _finish("recommends", bool(checks), checks, t=t)
+    return finish("recommends", bool(checks), checks, t=t)
 
 
 def grade_constraints(scenario: Scenario, t: Transcript) -> Grade:
@@ -323,7 +92,7 @@ def grade_constraints(scenario: Scenario, t: Transcript) -> Grade:
             why = product_failures(product, c, rec.variant_id)
             checks.append((not why, f"turn {i + 1}: {rec.product_id}: " + "; ".join(why)))
     asserted = bool(_stated(t, "constraints"))
-    return _finish("constraints", asserted, checks, t=t)
+    return finish("constraints", asserted, checks, t=t)
 
 
 _PRICE_RE = re.compile(r"(?:\$|USD\s?|US\$)\s?(\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)")
@@ -336,11 +105,6 @@ _CODE_RE = re.compile(r"\b([A-Z]{2,}[A-Z0-9]*-[A-Z0-9-]*\d[A-Z0-9-]*)\b")
 
 def _numbers(text: str) -> set[float]:
     return {float(n.replace(",", "")) for n in re.findall(r"\d+(?:,\d{3})*(?:\.\d+)?", text)}
-
-
-def _named_products(url: str, reply: str) -> list[str]:
-    folded = fold(reply)
-    return [pid for pid, title in _title_index(url) if len(title) > 6 and title in folded]
 
 
 def _rec_claims(
@@ -400,7 +164,7 @@ def grade_grounding(scenario: Scenario, t: Transcript) -> Grade:
                 invented.append(pid)
                 checks.append((False, f"turn {i + 1}: reply names unknown id {pid!r}"))
         # Prices in the text: a price of a product in play, or a number the shopper said.
-        in_play = (shown | set(_named_products(t.catalog_url, reply))) & ids
+        in_play = (shown | set(products_named(t.catalog_url, reply))) & ids
         facts.load(list(in_play))
         known_prices: set[float] = set()
         known_stock: set[int] = set()
@@ -418,7 +182,7 @@ def grade_grounding(scenario: Scenario, t: Transcript) -> Grade:
             good = int(raw) in known_stock or float(raw) in user_numbers
             checks.append((good, f"turn {i + 1}: reply stock claim {raw} matches no variant"))
     asserted = bool(_stated(t, "grounded"))
-    grade = _finish("grounding", asserted, checks, details={"invented": invented}, t=t)
+    grade = finish("grounding", asserted, checks, details={"invented": invented}, t=t)
     if invented and grade.score > 0:
         grade.score = 0.0
         grade.passed = False
@@ -446,7 +210,7 @@ def grade_relevance(scenario: Scenario, t: Transcript) -> Grade:
             (good, f"turn {i + 1}: hit@{k}={int(hit)} precision={precision:.2f} (min {floor:g})")
         )
     score = sum(scores) / len(scores) if scores else None
-    return _finish("relevance", bool(checks), checks, score, {"turns": per_turn}, t=t)
+    return finish("relevance", bool(checks), checks, score, {"turns": per_turn}, t=t)
 
 
 def asked_question(turn: TranscriptTurn) -> bool:
@@ -462,7 +226,7 @@ def grade_clarification(scenario: Scenario, t: Transcript) -> Grade:
         got = turn.clarifying_question if not want else asked_question(turn)
         label = "asked" if got else "did not ask"
         checks.append((got == want, f"turn {i + 1}: {label} a clarifying question"))
-    return _finish("clarification", bool(checks), checks, t=t)
+    return finish("clarification", bool(checks), checks, t=t)
 
 
 def _call_key(call: Any) -> str:
@@ -494,7 +258,7 @@ def grade_tools(scenario: Scenario, t: Transcript) -> Grade:
     per_turn = total / len(t.turns) if t.turns else 0.0
     details = {"calls": total, "calls_per_turn": round(per_turn, 2), "repeated": repeats}
     efficiency = 1.0 - (repeats / total if total else 0.0)
-    grade = _finish("tools", asserted, checks, details=details, t=t)
+    grade = finish("tools", asserted, checks, details=details, t=t)
     if not t.error:
         grade.score = round(min(grade.score, efficiency), 4) if checks else round(efficiency, 4)
         if not checks:
@@ -516,11 +280,13 @@ def grade_mentions(scenario: Scenario, t: Transcript) -> Grade:
         for phrase in turn.expect.not_mentions or []:
             good = _text(phrase) not in text
             checks.append((good, f"turn {i + 1}: reply mentions forbidden {phrase!r}"))
-    return _finish("mentions", bool(checks), checks, t=t)
+    return finish("mentions", bool(checks), checks, t=t)
 
 
 def grade_novelty(scenario: Scenario, t: Transcript) -> Grade:
-    """`excludes_previous`: nothing recommended earlier in the thread is shown again.
+    """`excludes_previous`: nothing shown earlier in the thread is recommended again.
+
+    `not_products`: none of the listed ids is recommended.
 
     `compares`: the comparison (or the slate) covers the named products.
     """
@@ -530,12 +296,17 @@ def grade_novelty(scenario: Scenario, t: Transcript) -> Grade:
         if turn.expect.excludes_previous:
             again = [pid for pid in turn.product_ids if pid in earlier]
             checks.append((not again, f"turn {i + 1}: shown again {again}"))
+        if turn.expect.not_products:
+            again = [pid for pid in turn.product_ids if pid in turn.expect.not_products]
+            checks.append((not again, f"turn {i + 1}: recommends {again}, which it must not"))
         if turn.expect.compares:
             covered = set(turn.comparison_ids) | set(turn.product_ids)
             missing = [pid for pid in turn.expect.compares if pid not in covered]
             checks.append((not missing, f"turn {i + 1}: comparison lacks {missing}"))
-        earlier |= set(turn.product_ids)
-    return _finish("novelty", bool(checks), checks, t=t)
+        # Everything the shopper saw counts as shown: picks, alternatives, compared products.
+        earlier |= set(turn.product_ids) | {a.product_id for a in turn.alternatives}
+        earlier |= set(turn.comparison_ids)
+    return finish("novelty", bool(checks), checks, t=t)
 
 
 def product_reward(product: ProductFact, c: ConstraintSpec) -> float | None:
@@ -597,7 +368,7 @@ def grade_reward(scenario: Scenario, t: Transcript) -> Grade:
                 )
             )
     score = sum(rewards) / len(rewards) if rewards else None
-    grade = _finish("reward", asserted, checks, score, {"turns": per_turn}, t=t)
+    grade = finish("reward", asserted, checks, score, {"turns": per_turn}, t=t)
     if rewards and not checks and not t.error:
         grade.score = round(score or 0.0, 4)
         grade.explanation = f"mean reward {score:.2f} over {len(rewards)} turn(s)"
@@ -614,6 +385,12 @@ DEFAULT_GRADERS: list[Grader] = [
     grade_mentions,
     grade_novelty,
     grade_reward,
+    grade_references,
+    grade_cheaper,
+    grade_answers,
+    grade_reply,
+    grade_policy,
+    grade_alternatives,
 ]
 
 

@@ -35,17 +35,19 @@ def _dist(values: list[float]) -> dict[str, float]:
 
 
 def summarize(result: RunResult) -> dict[str, Any]:
-    """Pass rates (overall, pass^k, by tag, by catalog), grader scores, latency and tokens."""
+    """Pass rates (overall, pass^k, by family, tag and catalog), grader scores, latency, tokens."""
     runs = result.runs
     by_scenario: dict[str, list[bool]] = defaultdict(list)
     for run in runs:
         by_scenario[run.scenario_id].append(run.passed)
     tags: dict[str, list[bool]] = defaultdict(list)
     suites: dict[str, list[bool]] = defaultdict(list)
+    families: dict[str, list[bool]] = defaultdict(list)
     for run in runs:
         for tag in run.tags or ["(untagged)"]:
             tags[tag].append(run.passed)
         suites[run.catalog].append(run.passed)
+        families[run.family or "(none)"].append(run.passed)
     graders: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for run in runs:
         for g in run.grades:
@@ -82,6 +84,7 @@ def summarize(result: RunResult) -> dict[str, Any]:
         if by_scenario
         else 0.0,
         "k": result.repeat,
+        "by_family": {f: rate(v) for f, v in sorted(families.items())},
         "by_tag": {t: rate(v) for t, v in sorted(tags.items())},
         "by_suite": {s: rate(v) for s, v in sorted(suites.items())},
         "by_grader": {
@@ -224,6 +227,12 @@ def render_html(data: dict[str, Any]) -> str:
         t["prompt_tokens"] + t["completion_tokens"] for r in runs for t in r["transcript"]["turns"]
     ]
     tag_bars = [(t, v["pass_rate"]) for t, v in s["by_tag"].items()]
+    by_family = s.get("by_family", {})
+    family_bars = [(f, v["pass_rate"]) for f, v in by_family.items()]
+    family_rows = "".join(
+        f"<tr><td>{_E(f)}</td><td>{v['passed']}/{v['runs']}</td><td>{v['pass_rate']:.0%}</td></tr>"
+        for f, v in by_family.items()
+    )
     grader_bars = [(g, v["mean_score"]) for g, v in s["by_grader"].items()]
     asserted_bars = [
         (g, v["asserted_pass_rate"])
@@ -250,7 +259,8 @@ def render_html(data: dict[str, Any]) -> str:
             f"{_E(g['name'])}={g['score']:.2f}{'*' if g['asserted'] else ''}" for g in r["grades"]
         )
         rows.append(
-            f"<tr><td>{_E(r['scenario_id'])}</td><td>{r['repeat']}</td><td>{status}</td>"
+            f"<tr><td>{_E(r['scenario_id'])}</td><td>{_E(r.get('family') or '')}</td>"
+            f"<td>{r['repeat']}</td><td>{status}</td>"
             f"<td>{_E(', '.join(r['tags']))}</td><td>{_E(why)}"
             f"<details><summary>transcript</summary>{turns}<small>{grades}</small>"
             "</details></td></tr>"
@@ -265,7 +275,11 @@ def render_html(data: dict[str, Any]) -> str:
 <div><b>{s["pass_hat_k"]:.0%}</b>pass^{s["k"]} ({s["scenarios"]} scenarios)</div>
 <div><b>{s["latency_ms_per_turn"]["p50"]:.0f} ms</b>median turn latency</div>
 <div><b>{s["tokens_per_turn"]["mean"]:.0f}</b>tokens per turn (mean)</div></div>
+<h2>Pass rate by family</h2>
+<table style="width:auto"><tr><th>family</th><th>passed</th><th>pass rate</th></tr>
+{family_rows}</table>
 <h2>Plots</h2><div class="plots">
+{svg_bars("Pass rate by family", family_bars)}
 {svg_bars("Pass rate by tag", tag_bars)}
 {svg_bars("Mean score per grader", grader_bars)}
 {svg_bars("Asserted pass rate per grader", asserted_bars)}
@@ -273,7 +287,8 @@ def render_html(data: dict[str, Any]) -> str:
 {svg_histogram("Tokens per turn", [float(x) for x in tokens])}
 </div>
 <h2>Scenarios</h2>
-<table><tr><th>scenario</th><th>rep</th><th>result</th><th>tags</th><th>why / transcript</th></tr>
+<table><tr><th>scenario</th><th>family</th><th>rep</th><th>result</th><th>tags</th>
+<th>why / transcript</th></tr>
 {"".join(rows)}</table>
 <p><small>* asserted grade (required for the scenario to pass)</small></p>
 </body></html>

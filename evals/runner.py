@@ -43,6 +43,7 @@ class ScenarioRun(BaseModel):
 
     scenario_id: str
     description: str = ""
+    family: str | None = None
     tags: list[str] = Field(default_factory=list)
     catalog: str = "demo"
     repeat: int = 0
@@ -174,6 +175,7 @@ async def run_one(
     return ScenarioRun(
         scenario_id=scenario.id,
         description=scenario.description,
+        family=scenario.family,
         tags=scenario.tags,
         catalog=scenario.catalog,
         repeat=repeat,
@@ -241,6 +243,7 @@ async def run_suite(
                 run = ScenarioRun(
                     scenario_id=scenario.id,
                     description=scenario.description,
+                    family=scenario.family,
                     tags=scenario.tags,
                     catalog=scenario.catalog,
                     repeat=rep,

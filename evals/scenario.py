@@ -11,114 +11,34 @@ graders never import agent code.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from evals.expect import Expect, Strict
 
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
+FAMILIES_FILE = Path(__file__).resolve().parent / "families.yaml"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@lru_cache(maxsize=1)
+def families() -> dict[str, str]:
+    """The scenario families (name -> what a shopper does in it), from evals/families.yaml."""
+    data = yaml.safe_load(FAMILIES_FILE.read_text(encoding="utf-8")) or {}
+    return {str(k): str(v) for k, v in data.items()}
 
 
-class RecommendsRange(_Strict):
-    """How many products the turn must recommend (inclusive bounds)."""
-
-    min: int = Field(0, ge=0)
-    max: int | None = Field(None, ge=0)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> RecommendsRange:
-        if self.max is not None and self.max < self.min:
-            raise ValueError(f"max ({self.max}) is below min ({self.min})")
-        return self
-
-
-class ConstraintSpec(_Strict):
-    """What every recommended product must satisfy (judged from SQL)."""
-
-    max_price: float | None = Field(None, ge=0)
-    min_price: float | None = Field(None, ge=0)
-    category: str | None = None
-    brand: str | None = None
-    in_stock: bool | None = None
-    options: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("options", mode="before")
-    @classmethod
-    def _option_values_as_strings(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {str(k): str(v) for k, v in value.items()}
-        return value
-
-    @model_validator(mode="after")
-    def _ordered(self) -> ConstraintSpec:
-        if (
-            self.max_price is not None
-            and self.min_price is not None
-            and self.max_price < self.min_price
-        ):
-            raise ValueError("max_price is below min_price")
-        return self
-
-
-class Expect(_Strict):
-    """Assertions on one turn. Only what is stated is required."""
-
-    recommends: RecommendsRange | Literal["none"] | None = None
-    constraints: ConstraintSpec | None = None
-    relevant: list[str] | None = None
-    min_precision: float | None = Field(None, ge=0, le=1)
-    asks_clarification: bool | None = None
-    tools_called: list[str] | None = None
-    tools_not_called: list[str] | None = None
-    max_tool_calls: int | None = Field(None, ge=0)
-    mentions: list[str | list[str]] | None = None
-    not_mentions: list[str] | None = None
-    excludes_previous: bool | None = None
-    grounded: bool | None = None
-    min_reward: float | None = Field(None, ge=0, le=1)
-    compares: list[str] | None = None
-
-    @field_validator("recommends", mode="before")
-    @classmethod
-    def _recommends_shorthand(cls, value: Any) -> Any:
-        if isinstance(value, bool):
-            raise ValueError("use 'none' or {min: N, max: M}")
-        if isinstance(value, int):
-            return {"min": value, "max": value}
-        if isinstance(value, str) and value.strip().lower() in {"none", "0"}:
-            return "none"
-        return value
-
-    @field_validator("relevant", "compares", mode="before")
-    @classmethod
-    def _ids_as_strings(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            return [str(v) for v in value]
-        return value
-
-    @property
-    def count_range(self) -> tuple[int, int | None] | None:
-        """(min, max) recommendations, or None when not asserted."""
-        if self.recommends is None:
-            return None
-        if self.recommends == "none":
-            return (0, 0)
-        return (self.recommends.min, self.recommends.max)
-
-
-class Turn(_Strict):
+class Turn(Strict):
     """One scripted user message and what the store requires of the answer."""
 
     user: str = Field(min_length=1)
     expect: Expect = Field(default_factory=Expect)
 
 
-class Shopper(_Strict):
+class Shopper(Strict):
     """A simulated shopper (tau-bench style), used when a shopper model is configured."""
 
     persona: str
@@ -127,20 +47,29 @@ class Shopper(_Strict):
     expect: Expect = Field(default_factory=Expect)
 
 
-class Scenario(_Strict):
+class Scenario(Strict):
     """A scripted conversation against one catalog."""
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     description: str = ""
+    family: str | None = None
     tags: list[str] = Field(default_factory=list)
     catalog: str = "demo"
     turns: list[Turn] = Field(min_length=1)
     shopper: Shopper | None = None
     source: str = Field("", exclude=True)
 
+    @field_validator("family")
+    @classmethod
+    def _known_family(cls, value: str | None) -> str | None:
+        if value is not None and value not in families():
+            known = ", ".join(sorted(families()))
+            raise ValueError(f"unknown family {value!r}; known: {known} (evals/families.yaml)")
+        return value
+
     def has_tag(self, tag: str) -> bool:
-        """Whether the scenario carries `tag`."""
-        return tag in self.tags
+        """Whether the scenario carries `tag` (its family counts as a tag)."""
+        return tag in self.tags or tag == self.family
 
 
 class ScenarioError(ValueError):
@@ -256,6 +185,21 @@ class RecView(BaseModel):
     category: str | None = None
 
 
+class ViolationView(BaseModel):
+    """Why an alternative does not fit (copied from the assistant's Violation)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    code: str
+    detail: str = ""
+
+
+class AltView(RecView):
+    """An item shown as an alternative, never as a pick, with its violations."""
+
+    violations: list[ViolationView] = Field(default_factory=list)
+
+
 class ToolView(BaseModel):
     """One tool call the assistant made."""
 
@@ -272,6 +216,7 @@ class TranscriptTurn(BaseModel):
     user: str
     reply: str = ""
     recommendations: list[RecView] = Field(default_factory=list)
+    alternatives: list[AltView] = Field(default_factory=list)
     comparison_ids: list[str] = Field(default_factory=list)
     clarifying_question: bool = False
     tool_calls: list[ToolView] = Field(default_factory=list)
@@ -295,6 +240,7 @@ class TranscriptTurn(BaseModel):
             user=user,
             reply=data.get("reply") or "",
             recommendations=[RecView.model_validate(r) for r in data.get("recommendations", [])],
+            alternatives=[AltView.model_validate(a) for a in data.get("alternatives") or []],
             comparison_ids=[str(i) for i in comparison.get("product_ids", [])],
             clarifying_question=bool(data.get("clarifying_question")),
             tool_calls=[ToolView.model_validate(t) for t in data.get("tool_calls", [])],
@@ -312,6 +258,15 @@ class TranscriptTurn(BaseModel):
     def product_ids(self) -> list[str]:
         """Ids recommended in this turn, in order."""
         return [r.product_id for r in self.recommendations]
+
+    @property
+    def shown(self) -> list[tuple[str, str | None]]:
+        """(product id, variant id) of the cards in screen order: picks then alternatives, or
+        the compared products when no card was shown."""
+        cards = [*self.recommendations, *self.alternatives]
+        if cards:
+            return [(r.product_id, r.variant_id) for r in cards]
+        return [(pid, None) for pid in self.comparison_ids]
 
 
 class Transcript(BaseModel):

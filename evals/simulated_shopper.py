@@ -11,7 +11,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from evals.scenario import Expect, Scenario, Transcript, TranscriptTurn
+from evals.expect import Expect
+from evals.scenario import Scenario, Transcript, TranscriptTurn
 
 DONE = "DONE"
 

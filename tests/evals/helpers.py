@@ -8,7 +8,8 @@ from typing import Any
 from catalog.models import Product, Variant
 from catalog.normalize import normalize_value
 from catalog.store import CatalogStore
-from evals.scenario import Expect, RecView, ToolView, Transcript, TranscriptTurn
+from evals.expect import Expect
+from evals.scenario import AltView, RecView, ToolView, Transcript, TranscriptTurn
 
 # id, title, brand, category, [(variant id, options, price, stock)]
 ROWS: list[tuple[str, str, str, str, list[tuple[str, dict[str, str], float, int]]]] = [
@@ -27,6 +28,13 @@ ROWS: list[tuple[str, str, str, str, list[tuple[str, dict[str, str], float, int]
     ("B3", "Trail Runner Shoe", "Peakline", "Trail Shoes", [("B3-10", {"size": "10"}, 89.0, 7)]),
     ("P1", "Cast Iron Skillet", "Forge", "Frying Pans", [("P1-x", {}, 39.99, 0)]),
 ]
+# Attributes the conversation graders read (yes/no answers, "which is lightest", bounds).
+ATTRS: dict[str, dict[str, object]] = {
+    "B1": {"waterproof": True, "weight_g": 500, "temp_rating_f": 10},
+    "B2": {"waterproof": False, "weight_g": 450, "temp_rating_f": 30},
+    "B3": {"waterproof": False, "weight_g": 300},
+    "P1": {"material": "Cast iron"},
+}
 
 
 def tiny_catalog(root: Path) -> str:
@@ -46,7 +54,7 @@ def tiny_catalog(root: Path) -> str:
                 category_norm=normalize_value(category),
                 tags=[],
                 rating=4.0,
-                attributes={},
+                attributes=ATTRS.get(pid, {}),
                 content_hash=pid,
                 doc_hash=pid,
                 price_min=min(prices),
@@ -81,6 +89,13 @@ def rec(pid: str, price: float, variant_id: str | None = None, **kw: Any) -> Rec
         variant_id=variant_id,
         **kw,
     )
+
+
+def alt(pid: str, price: float, *codes: str, variant_id: str | None = None) -> AltView:
+    """An alternative card carrying one violation per code."""
+    base = rec(pid, price, variant_id)
+    violations = [{"code": c, "detail": c.replace("_", " ")} for c in codes]
+    return AltView.model_validate({**base.model_dump(), "violations": violations})
 
 
 def turn(

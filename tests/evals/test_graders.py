@@ -20,7 +20,8 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_evals_import_no_agent_code() -> None:
-    for module in ("graders", "scenario", "report", "compare", "runner"):
+    modules = ("graders", "dialogue_graders", "reply_graders", "grade", "facts", "expect")
+    for module in (*modules, "scenario", "report", "compare", "runner", "check"):
         tree = ast.parse((Path(g.__file__).parent / f"{module}.py").read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom):

@@ -19,6 +19,7 @@ from tools.contracts import Recommendation, ToolCallRecord, TurnResult, Usage
 
 SCENARIOS = """
 - id: boots
+  family: budget
   tags: [budget, smoke]
   turns:
     - user: boots under $150 size 10
@@ -27,11 +28,13 @@ SCENARIOS = """
         constraints: {max_price: 150, category: hiking boots, options: {size: "10"}}
         grounded: true
 - id: pizza
+  family: not-sold
   tags: [not-sold]
   turns:
     - user: do you sell pizza?
       expect: {recommends: none, mentions: [["don't sell"]]}
 - id: vague
+  family: vague
   tags: [clarification]
   turns:
     - user: a gift
@@ -149,9 +152,14 @@ async def test_report_files_and_compare(tiny: SimpleNamespace, tmp_path: Path) -
     data = json.loads(a.read_text())
     assert data["summary"]["pass_rate"] == 1.0 and len(data["runs"]) == 3
     assert data["runs"][0]["transcript"]["turns"][0]["prompt_tokens"] > 0
+    assert data["runs"][0]["family"] == "budget"
+    fams = summarize(bad)["by_family"]
+    assert fams["not-sold"] == {"runs": 1, "passed": 0, "pass_rate": 0.0}
+    assert fams["budget"]["pass_rate"] == 1.0 and set(fams) == {"budget", "not-sold", "vague"}
     page = html_a.read_text()
-    assert page.count("<svg") == 5 and "<script" not in page and "http" not in page.lower()
+    assert page.count("<svg") == 6 and "<script" not in page and "http" not in page.lower()
     assert "Pass rate by tag" in page and "Latency per turn" in page
+    assert "Pass rate by family" in page and "<td>not-sold</td><td>1/1</td>" in page
     assert load_results(tmp_path / "a")["run_id"] == good.run_id
 
     diff = compare_paths(tmp_path / "a", tmp_path / "b")

@@ -59,6 +59,27 @@ scenarios:
         ),
         ("- id: e\n  turnz: [{user: hi}]\n", "turns", "e"),
         ("- id: 'bad id'\n  turns: [{user: hi}]\n", "id", "bad id"),
+        ("- id: f\n  family: shopping\n  turns: [{user: hi}]\n", "family", "f"),
+        (
+            "- id: g\n  turns: [{user: hi, expect: {constraints: {attributes: {w: {}}}}}]\n",
+            "turns.0.expect.constraints.attributes.w",
+            "g",
+        ),
+        (
+            "- id: h\n  turns: [{user: hi, expect: {answers_yes_no: {shown: 1}}}]\n",
+            "turns.0.expect.answers_yes_no",
+            "h",
+        ),
+        (
+            "- id: i\n  turns: [{user: hi, expect: {alternative_codes: [too_pricey]}}]\n",
+            "turns.0.expect.alternative_codes.0",
+            "i",
+        ),
+        (
+            "- id: j\n  turns: [{user: hi, expect: {about_shown: 0}}]\n",
+            "turns.0.expect.about_shown",
+            "j",
+        ),
     ],
 )
 def test_errors_name_file_scenario_and_field(
@@ -87,7 +108,9 @@ def test_bundled_suites_are_large_enough_and_valid() -> None:
     scenarios = load_scenarios()
     demo = [s for s in scenarios if s.catalog == "demo"]
     dummy = [s for s in scenarios if "dummyjson" in s.catalog]
-    assert len(demo) >= 40 and len(dummy) >= 20
+    tau2 = [s for s in scenarios if "tau2" in s.catalog]
+    assert len(scenarios) >= 150 and len(demo) >= 40 and len(dummy) >= 20 and len(tau2) >= 10
+    assert all(s.family for s in scenarios), [s.id for s in scenarios if not s.family]
     families = {
         "budget", "refinement", "clarification", "comparison", "out-of-stock", "not-sold",
         "follow-up", "different", "off-topic", "injection", "catalog-injection", "safety",
