@@ -34,7 +34,7 @@ from tools.recommend import (
     miss_text,
     nothing_fits,
 )
-from tools.rendering import load_products
+from tools.rendering import load_products, money
 from tools.request import ShopperRequest
 from tools.toolkit import TERMINAL_TOOLS
 
@@ -119,7 +119,9 @@ def make_finalize(catalog: Any, *, secrets: list[str]) -> Any:
                     )
                 )
                 return {"messages": out, "turn": turn}
+        text, filled = _placeholders(text)
         prose, notes = clean_prose(text, evidence)
+        prose = _fill(prose, filled, catalog, req)
         turn.notes += notes
         picks: list[Recommendation] = []
         alternatives: list[Alternative] = []
@@ -140,6 +142,9 @@ def make_finalize(catalog: Any, *, secrets: list[str]) -> Any:
                 reply = nothing_fits(req, alternatives)
         else:
             reply = prose or (SAFE_REPLY if kind == "reply" else "What are you looking for?")
+            quoted = _policy_quote(this_turn)
+            if quoted and kind == "reply":
+                reply = f"{prose} {quoted}".strip() if prose else quoted
         dropped = [c for c in req.changes if "apply" in c or "dropped" in c or "no longer" in c]
         if dropped:
             reply += " (Note: " + "; ".join(dropped) + ".)"
@@ -271,6 +276,64 @@ def _reasons(
             rec.reason = grounded or fact_reason(rec, product, req)
     for alt in alternatives:
         alt.reason = miss_text(alt)
+
+
+_MARK = 0xE000
+_PLACEHOLDER_RE = re.compile(r"\{(price|stock):\s*([^{}\s]{1,128})\s*\}")
+
+
+def _placeholders(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Model text with {price:ID} / {stock:ID} swapped for markers the allow-list ignores."""
+    found: list[tuple[str, str]] = []
+
+    def mark(m: re.Match[str]) -> str:
+        found.append((m.group(1), m.group(2)))
+        return chr(_MARK + len(found) - 1)  # a private-use character: no digit, no word
+
+    return _PLACEHOLDER_RE.sub(mark, text or ""), found
+
+
+def _fill(text: str, found: list[tuple[str, str]], catalog: Any, req: ShopperRequest) -> str:
+    """Markers replaced by facts rendered from SQL (the variant the shopper saw, else the one
+    that fits the request); a marker for an unknown product is dropped."""
+    if not found:
+        return text
+    values: list[str] = []
+    for kind, pid in found:
+        value = ""
+        if catalog is not None:
+            checked = check(catalog, [Candidate(pid, _shown_variant(req, pid))], req, limit=1)
+            rec = (checked.fits or checked.alternatives or [None])[0]
+            if rec is not None:
+                if kind == "price":
+                    value = money(rec.price, rec.currency)
+                elif not rec.in_stock:
+                    value = "out of stock"
+                else:
+                    low = rec.stock is not None and rec.stock <= 5
+                    value = f"only {rec.stock} left" if low else "in stock"
+        values.append(value)
+    marks = f"[{chr(_MARK)}-{chr(_MARK + 255)}]"
+    return re.sub(marks, lambda m: values[ord(m.group(0)) - _MARK], text).replace("  ", " ")
+
+
+def _shown_variant(req: ShopperRequest, pid: str) -> str | None:
+    item = req.shown_item(pid)
+    return item.variant_id if item is not None else None
+
+
+def _policy_quote(this_turn: list[BaseMessage]) -> str:
+    """The store-policy clauses this turn looked up, quoted as written."""
+    quoted: list[str] = []
+    for m in this_turn:
+        if isinstance(m, ToolMessage) and isinstance(m.artifact, dict):
+            for c in m.artifact.get("clauses") or []:
+                text = str(c.get("text") or "")
+                if text and text not in quoted:
+                    quoted.append(text)
+    if not quoted:
+        return ""
+    return "From our store policy: " + " ".join(quoted)
 
 
 def _comparison(this_turn: list[BaseMessage]) -> Comparison | None:

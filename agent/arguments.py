@@ -51,8 +51,8 @@ def correct(
     elif lo is not None and out.get("min_price") != lo:
         notes.append(f"{name}: min_price {out.get('min_price')!r} -> {lo!r} (stated)")
         out["min_price"] = lo
-    if req.in_stock and out.get("in_stock") is False:
-        out["in_stock"] = True
+    if req.in_stock and out.get("in_stock") is not True:
+        out["in_stock"] = True  # only available products can be picks
         notes.append(f"{name}: in_stock -> True (in stock only)")
     if name == "search_products":
         options = dict(out.get("options") or {})

@@ -17,7 +17,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from agent.breaker import CircuitBreaker
 from agent.graph import build_graph
 from agent.logging import request_id_var
-from agent.planner import OfflinePlanner, make_planner
+from agent.offline import OfflineEngine, make_engine
 from agent.settings import Settings
 from agent.state import SERDE_TYPES, TurnScratch
 from agent.thread_lock import ThreadLocks
@@ -46,7 +46,7 @@ class Assistant:
         catalog: Catalog,
         model: BaseChatModel,
         model_name: str,
-        planner: OfflinePlanner,
+        engine: OfflineEngine,
         checkpointer: Any | None,
         *,
         reranker: Any | None = None,
@@ -55,7 +55,7 @@ class Assistant:
         self.catalog = catalog
         self.model = model
         self.model_name = model_name
-        self.planner = planner
+        self.engine = engine
         self.tools = make_tools(catalog, reranker=reranker)
         self.breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s)
         self._checkpointer = checkpointer
@@ -90,8 +90,8 @@ class Assistant:
             self.tools,
             self._checkpointer,
             catalog=self.catalog,
-            fallback=self.planner if self.model is not self.planner else None,
-            breaker=self.breaker if self.model is not self.planner else None,
+            fallback=self.engine if self.model is not self.engine else None,
+            breaker=self.breaker if self.model is not self.engine else None,
             tool_budget=self.settings.tool_budget,
             tool_choice=self.settings.tool_choice,
             prompt_token_budget=self.settings.prompt_token_budget,
@@ -292,7 +292,8 @@ class Assistant:
                             tool_calls.append(
                                 ToolCallRecord(
                                     name=m.name or "",
-                                    args=call_args.get(m.tool_call_id, {}),
+                                    args=(m.response_metadata or {}).get("args")
+                                    or call_args.get(m.tool_call_id, {}),
                                     summary=summary,
                                     duration_ms=duration,
                                 )
@@ -411,24 +412,24 @@ def build_assistant(
     checkpointer: Any | None = None,
 ) -> Assistant:
     """The assistant over a catalog: the given model, the remote endpoint, or offline."""
-    planner = make_planner(catalog.searcher.vocabulary)
+    engine = make_engine(catalog, settings.store_name)
     if model is None and settings.remote_model:
         from agent.models import make_remote_model
 
         model, name = make_remote_model(settings), settings.model
     elif model is None:
-        model, name = planner, "offline"
+        model, name = engine, "offline"
     else:
         name = getattr(model, "model_name", None) or getattr(model, "model", None)
-        name = name if isinstance(name, str) else ("offline" if model is planner else "custom")
-    if isinstance(model, OfflinePlanner):
+        name = name if isinstance(name, str) else ("offline" if model is engine else "custom")
+    if isinstance(model, OfflineEngine):
         name = "offline"
     reranker = None
     if settings.rerank and settings.remote_model and name != "offline":
         from agent.rerank import LLMReranker
 
         reranker = LLMReranker(model)
-    assistant = Assistant(settings, catalog, model, name, planner, checkpointer, reranker=reranker)
+    assistant = Assistant(settings, catalog, model, name, engine, checkpointer, reranker=reranker)
     if reranker is not None:  # no re-ranking calls while the breaker keeps the remote off
         reranker.enabled = lambda: assistant.breaker.opened_at is None
     return assistant

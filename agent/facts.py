@@ -106,6 +106,8 @@ def why_removed(sentence: str, evidence: Evidence) -> str | None:
     c = _claims()
     if injected(sentence):
         return "instruction or role-change text"
+    # "#2" points at a card on screen: a position, not a fact
+    sentence = re.sub(r"#\d{1,2}\b", "#", sentence)
     words = _words(sentence)
     padded = f" {' '.join(words)} "
     if evidence.shingles and any(

@@ -209,11 +209,9 @@ def build_graph(
         calls = {c["id"]: c for m in this_turn if isinstance(m, AIMessage) for c in m.tool_calls}
         for m in done:
             earlier = calls.get(m.tool_call_id)
-            if (
-                earlier
-                and earlier["id"] != call["id"]
-                and _key(earlier["name"], earlier["args"]) == key
-            ):
+            # compare with the arguments the earlier call ran with (after corrections)
+            ran = (m.response_metadata or {}).get("args") or (earlier or {}).get("args") or {}
+            if earlier and earlier["id"] != call["id"] and _key(earlier["name"], ran) == key:
                 return ToolMessage(
                     f"{prompts.REPEATED_CALL_NOTE}\n{m.content}",
                     tool_call_id=call["id"],
@@ -228,6 +226,7 @@ def build_graph(
                 **(result.response_metadata or {}),
                 "duration_ms": (time.perf_counter() - started) * 1000,
                 "corrected_args": notes,
+                "args": call["args"],  # what the tool ran with, after corrections
             }
         return result
 

@@ -64,6 +64,8 @@ REASON_WORDS = frozenset(
 def row_text(product: Product) -> str:
     """Everything a reason may cite about a product."""
     parts = [product.title, product.description or "", product.brand or "", product.category]
+    if product.rating is not None:
+        parts.append(f"rated {product.rating:.1f}")
     parts += [f"{k} {v}" for k, v in (product.attributes or {}).items()]
     parts += list(product.tags or [])
     for v in product.variants:

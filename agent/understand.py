@@ -10,10 +10,11 @@ dropped between turns.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from agent.reading.lexicon import Lexicon
 from agent.reading.reader import Reading
 from catalog.normalize import normalize_value
-from catalog.store import STOPWORDS
 from tools.contracts import Recommendation
 from tools.request import Relation, ShopperRequest, ShownItem
 
@@ -27,6 +28,10 @@ def update_request(prev: ShopperRequest, r: Reading, lex: Lexicon) -> ShopperReq
     if r.reset:
         req = ShopperRequest(shown=req.shown, turn=req.turn, changes=["started over"])
     refs = _referenced(req, r)
+    if r.ids:
+        # a product named by id or title: its title's words (brand, category, features) are
+        # no requirements; only the options asked about are
+        r = replace(r, categories=[], brands=[], attributes=[], content=[])
     new_need = bool(r.categories) and set(r.categories) != set(req.categories) and not refs
     if new_need:
         _switch_need(req, r, lex)
@@ -47,9 +52,25 @@ def update_request(prev: ShopperRequest, r: Reading, lex: Lexicon) -> ShopperReq
     elif r.pronoun and req.focus is None and len(req.last_shown()) == 1:
         req.focus = req.last_shown()[0].product_id
     _relation(req, r, refs)
-    if not r.question and not refs and (r.categories or _content(r)):
-        req.need = _content(r) or req.need
+    _need(req, r, refs, new_need, lex)
     return req
+
+
+def _need(
+    req: ShopperRequest, r: Reading, refs: list[ShownItem], new_need: bool, lex: Lexicon
+) -> None:
+    """The shopper's words for what they want: replaced by a new thing, extended by a
+    refinement made only of qualities ("over-ear ones", "waterproof"), kept by questions about
+    the cards on screen."""
+    words = " ".join(dict.fromkeys(r.content))
+    if not words or (refs and r.question) or r.relation is not None:
+        return
+    qualities = lex.quality_words()
+    refinement = all(w in qualities for w in r.content) and not r.categories
+    if refinement and req.need:
+        req.need = " ".join(dict.fromkeys([*req.need.split(), *words.split()][-8:]))
+    elif not r.question or new_need or not req.need:
+        req.need = words
 
 
 def _referenced(req: ShopperRequest, r: Reading) -> list[ShownItem]:
@@ -64,14 +85,22 @@ def _referenced(req: ShopperRequest, r: Reading) -> list[ShownItem]:
 
 
 def _switch_need(req: ShopperRequest, r: Reading, lex: Lexicon) -> None:
-    before = ", ".join(req.categories)
+    before = ", ".join(req.categories) or req.need or "earlier request"
+    had_need = bool(req.categories or req.need)
     req.categories = list(r.categories)
     req.focus = None
-    if not before:
+    if not had_need:
         return
     if req.min_price is not None and r.budget.min_price is None:
         req.changes.append(f"dropped the ${req.min_price:,.2f} minimum from the {before}")
         req.min_price = None
+    if req.approx_price and not r.budget.found:
+        req.changes.append(f"dropped the budget around the {before}")
+        req.min_price = req.max_price = None
+        req.approx_price = False
+    if req.exclude_terms and not r.exclude_terms:
+        req.changes.append(f"no longer excluding {', '.join(req.exclude_terms)}")
+        req.exclude_terms = []
     available = lex.options_of(req.categories)
     for name, value in list(req.options.items()):
         if name in r.options:
@@ -103,7 +132,8 @@ def _budget(req: ShopperRequest, r: Reading) -> None:
         req.min_price, req.max_price = b.min_price, b.max_price
     elif b.max_price is not None:
         req.max_price = b.max_price
-        if req.min_price is not None and req.min_price > b.max_price:
+        # a new cap replaces a window around "about X"; a floor stated on its own stays
+        if req.min_price is not None and (req.min_price > b.max_price or req.approx_price):
             req.min_price = None
     elif b.min_price is not None:
         req.min_price = b.min_price
@@ -171,12 +201,6 @@ def _relation(req: ShopperRequest, r: Reading, refs: list[ShownItem]) -> None:
     req.relation = Relation(kind=r.relation, product_ids=ids, price=price, label=label)
     if r.relation == "similar" and len(base) == 1 and base[0].category and not r.categories:
         req.categories = [base[0].category]
-
-
-def _content(r: Reading) -> str:
-    """The shopper's own words for what they want, without budget and filler words."""
-    words = [w for w in r.budget.text.lower().split() if w.strip(".,!?") not in STOPWORDS]
-    return " ".join(w.strip(".,!?") for w in words)[:120]
 
 
 def record_shown(

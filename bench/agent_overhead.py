@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from agent.assistant import build_assistant  # noqa: E402
-from agent.planner import make_planner  # noqa: E402
+from agent.offline import make_engine  # noqa: E402
 from agent.schemas import tool_schemas  # noqa: E402
 from agent.settings import Settings  # noqa: E402
 from agent.tokens import count_messages, count_tools, tokenizer_name  # noqa: E402
@@ -71,8 +71,8 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def run(threads: int, data_dir: Path, catalog: Any) -> dict[str, Any]:
-    planner = make_planner(catalog.searcher.vocabulary)
-    model = ScriptedModel(steps=[lambda messages: planner.plan(messages)], prompts=[])
+    engine = make_engine(catalog)
+    model = ScriptedModel(steps=[lambda messages: engine.step(messages)], prompts=[])
     settings = Settings(SHOP_DATA_DIR=str(data_dir), SHOP_TURNS_PER_MINUTE=1000)
     assistant = build_assistant(settings, catalog, model=model)
     schemas = tool_schemas(assistant.tools)  # what build_graph binds

@@ -23,6 +23,7 @@ from catalog.formats import FormatError, RawRecord, detect_format, reader_for
 from catalog.index import VectorIndex
 from catalog.models import Product, Variant, VariantOption
 from catalog.normalize import normalize_option_name, normalize_value
+from catalog.policy import policy_beside, save_policy
 from catalog.schema import ProductIn
 from catalog.store import CatalogStore
 
@@ -297,6 +298,11 @@ def ingest(
         p for _, p in valid if p.id in existing and p.id not in changed_ids and p.id not in indexed
     ]
     to_index = changed + repair
+
+    # The store's policy document ships beside its catalog file (policy.md).
+    policy = policy_beside(path)
+    if policy is not None:
+        save_policy(store, policy.read_text(encoding="utf-8"))
 
     if not changed and not deleted and not repair:
         report.written = True

@@ -118,3 +118,12 @@ class CatalogMeta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(500))
+
+
+class StoreDocument(Base):
+    """A document of the store's own, kept with its catalog (the policy: returns, shipping...)."""
+
+    __tablename__ = "store_documents"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)

@@ -222,16 +222,22 @@ def _attribute_miss(product: Product, want: AttributeWant) -> str | None:
     """A short reason when the product's attribute misses the want; None when it meets it or
     the product does not state the attribute (unknown is not a miss)."""
     raw = (product.attributes or {}).get(want.key)
+    name = want.key.replace("_", " ")
+    if want.op == "eq":
+        return f"not {want.label}" if raw is False else None
+    if want.op == "is":
+        if isinstance(raw, str) and normalize_value(raw) != normalize_value(want.text):
+            return f"{name} is {raw}, not {want.text}"
+        return None
+    if isinstance(raw, str):  # "IPX7": the rating's digit
+        digits = [c for c in raw if c.isdigit()]
+        raw = float(digits[-1]) if digits else None
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         return None
     value = float(raw)
     ok = {
         "ge": value >= want.value - 1e-9,
         "le": value <= want.value + 1e-9,
-        "eq": abs(value - want.value) < 1e-9,
         "approx": abs(value - want.value) <= max(1.0, 0.15 * abs(want.value)),
     }[want.op]
-    if ok:
-        return None
-    shown = f"{value:g}"
-    return f"{want.key.replace('_', ' ')} is {shown}, not {want.label}"
+    return None if ok else f"{name} is {value:g}, not {want.label}"

@@ -80,10 +80,20 @@ def nothing_fits(req: ShopperRequest, alternatives: list[Alternative]) -> str:
     text = f"I couldn't find {label} that fits everything you asked for"
     text += f" ({constraints})." if constraints else "."
     if alternatives:
-        text += " The nearest alternatives, with what each one misses:"
+        text += (
+            " The nearest alternatives, with what each one misses: "
+            + "; ".join(
+                f"{a.title} at {money(a.price, a.currency)} ({_misses(a)})" for a in alternatives
+            )
+            + "."
+        )
     else:
         text += " Would you like me to loosen one of those requirements?"
     return text
+
+
+def _misses(alt: Alternative) -> str:
+    return ", ".join(v.detail for v in alt.violations)
 
 
 def alternatives_line(alternatives: list[Alternative]) -> str:
@@ -101,7 +111,7 @@ def alternatives_line(alternatives: list[Alternative]) -> str:
 
 def miss_text(alt: Alternative) -> str:
     """An alternative's card reason: what it misses."""
-    return "Not a full fit: " + ", ".join(v.detail for v in alt.violations)
+    return "Not a full fit: " + _misses(alt)
 
 
 def fact_reason(rec: Recommendation, product: Product | None, req: ShopperRequest) -> str:

@@ -45,8 +45,9 @@ class AttributeWant(BaseModel):
     """A numeric attribute the shopper asked for: "around 40 L", "4-person", "rated to 30°F"."""
 
     key: str  # the catalog's attribute key, e.g. capacity_l
-    op: Literal["ge", "le", "approx", "eq"]
-    value: float
+    op: Literal["ge", "le", "approx", "eq", "is"]  # eq: a yes/no feature; is: a text value
+    value: float = 0.0
+    text: str = ""  # for "is": the catalog's value, e.g. "Over-ear"
     label: str  # the shopper's words, e.g. "40 L"
 
 

@@ -111,27 +111,32 @@ def run_search(
 def nearest_alternatives(
     catalog: Catalog, query: str, constraints: Constraints, limit: int = 4
 ) -> list[dict[str, Any]]:
-    """Popular in-stock items of the category nearest to the query (empty retrieval fallback)."""
+    """When nothing matches: the closest items, found by dropping one kind of requirement at a
+    time — price first, then options, then both — within the category asked for (else the
+    category nearest to the query). The items do not fit; the answer labels what they miss."""
     try:
-        loose = catalog.searcher.search(
-            query, Constraints(exclude_ids=constraints.exclude_ids), k=5
-        )
-        if not loose.hits:
-            return []
-        category = loose.hits[0].category
-        for cap in (True, False):
-            popular = catalog.searcher.search(
-                "",
-                Constraints(
-                    category=category,
-                    in_stock=True,
-                    exclude_ids=constraints.exclude_ids,
-                    max_price=constraints.max_price if cap else None,
-                ),
-                k=limit,
+        base = constraints.model_copy(update={"in_stock": True})
+        if not base.category:
+            loose = catalog.searcher.search(
+                query, Constraints(exclude_ids=constraints.exclude_ids), k=5
             )
-            if popular.hits:
-                return _hit_items(popular)
+            if not loose.hits:
+                return []
+            base = base.model_copy(update={"category": loose.hits[0].category})
+        no_price = {"min_price": None, "max_price": None}
+        priced = base.max_price is not None or base.min_price is not None
+        for relaxed, by_price in (
+            (base.model_copy(update=no_price), priced),
+            (base.model_copy(update={"options": {}}), False),
+            (base.model_copy(update={**no_price, "options": {}, "brand": None}), priced),
+        ):
+            found = catalog.searcher.search(query, relaxed, k=60 if by_price else limit)
+            if found.hits:
+                items = _hit_items(found)
+                if by_price:  # over budget: the nearest prices first
+                    target = base.max_price if base.max_price is not None else 0.0
+                    items.sort(key=lambda i: abs(i["price"] - target))
+                return items[:limit]
         return []
     except Exception:  # noqa: BLE001
         return []

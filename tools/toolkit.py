@@ -13,6 +13,7 @@ from tools.get_product import make_get_product
 from tools.recommend import make_recommend
 from tools.reply import make_reply
 from tools.search_products import Reranker, make_search_products
+from tools.store_policy import make_store_policy
 
 TERMINAL_TOOLS = frozenset({"recommend", "ask_clarifying_question", "reply"})
 
@@ -25,6 +26,7 @@ def make_tools(catalog: Catalog, reranker: Reranker | None = None) -> list[BaseT
         make_get_product(catalog),
         make_check_inventory(catalog),
         make_compare_products(catalog),
+        make_store_policy(catalog),
         make_recommend(),
         make_ask_clarifying_question(),
         make_reply(),

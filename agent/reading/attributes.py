@@ -15,6 +15,7 @@ import yaml
 
 from agent.reading.lexicon import Lexicon
 from agent.reading.phrases import Phrase, words_of
+from catalog.normalize import normalize_value
 from tools.request import AttributeWant
 
 _DATA = Path(__file__).resolve().parent / "attributes.yaml"
@@ -120,4 +121,22 @@ def flag_wants(words: list[str], lex: Lexicon, categories: list[str]) -> list[At
             if any(w in ("not", "no", "non", "without") for w in before):
                 continue
             out.append(AttributeWant(key=key, op="eq", value=1.0, label=phrase))
+    return out
+
+
+def text_wants(words: list[str], lex: Lexicon, categories: list[str]) -> list[AttributeWant]:
+    """Text values of the categories' attributes named in full ("over-ear", "backpacking")."""
+    out: list[AttributeWant] = []
+    joined = " " + " ".join(normalize_value(w) or w for w in words) + " "
+    seen: set[str] = set()
+    for category in categories:
+        values = lex.text_values.get(lex.category_key(category), {})
+        for norm, (key, display) in sorted(values.items(), key=lambda kv: -len(kv[0])):
+            if key in seen or f" {norm} " not in joined:
+                continue
+            if normalize_value(category) in norm:  # "Hiking" style of hiking boots says nothing
+                continue
+            seen.add(key)
+            label = display.lower()
+            out.append(AttributeWant(key=key, op="is", text=display, label=label))
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import select
 
@@ -32,10 +33,14 @@ class Lexicon:
     # category key → numeric attribute keys / yes-no attribute keys
     numeric_attrs: dict[str, set[str]] = field(default_factory=dict)
     flag_attrs: dict[str, set[str]] = field(default_factory=dict)
+    # category key → {normalised text value: (attribute key, display value)}
+    text_values: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     title_words: set[str] = field(default_factory=set)
     brand_titles: dict[str, set[str]] = field(default_factory=dict)  # brand key → title words
     # title word → {category key: how many of its products' titles have it}
     word_categories: dict[str, dict[str, int]] = field(default_factory=dict)
+    titles: dict[str, list[str]] = field(default_factory=dict)  # product id → title words
+    word_titles: dict[str, set[str]] = field(default_factory=dict)  # title word → product ids
 
     # -- building -------------------------------------------------------------------------
 
@@ -67,10 +72,19 @@ class Lexicon:
         flags: dict[str, set[str]] = defaultdict(set)
         with catalog.store.session() as session:
             rows = session.execute(
-                select(Product.category_norm, Product.attributes, Product.title, Product.brand_norm)
+                select(
+                    Product.category_norm,
+                    Product.attributes,
+                    Product.title,
+                    Product.brand_norm,
+                    Product.id,
+                )
             )
-            for category, attrs, title, brand in rows:
+            for category, attrs, title, brand, pid in rows:
                 words = set(fold(title).split())
+                lex.titles[pid] = sorted(words)
+                for w in words:
+                    lex.word_titles.setdefault(w, set()).add(pid)
                 lex.title_words |= words
                 for w in words:
                     counts = lex.word_categories.setdefault(w, {})
@@ -78,6 +92,9 @@ class Lexicon:
                 if brand:
                     lex.brand_titles.setdefault(brand, set()).update(words)
                 for k, v in (attrs or {}).items():
+                    if isinstance(v, str) and len(v.replace(" ", "")) >= 5:
+                        values = lex.text_values.setdefault(category, {})
+                        values.setdefault(normalize_value(v), (k, v))
                     if isinstance(v, bool):
                         flags[category].add(k)
                     elif isinstance(v, int | float):
@@ -134,6 +151,61 @@ class Lexicon:
             return None
         key, n = next(iter(counts.items()))
         return self.vocab.categories.get(key) if n >= 2 else None
+
+    @cached_property
+    def value_words(self) -> set[str]:
+        """Words of text attribute values ("backpacking", "merino")."""
+        return {w for values in self.text_values.values() for norm in values for w in norm.split()}
+
+    @cached_property
+    def numeric_ids(self) -> bool:
+        """Whether products have plain numbers as ids (DummyJSON: "product 12")."""
+        return any(pid.isdigit() for pid in self.titles)
+
+    def named(self, words: list[str], min_share: float = 0.6) -> str | None:
+        """The product whose title the words name ("the Essence Mascara Lash Princess"): most
+        of its title's words are there, at least two, and more of them than of any other."""
+        said = set(words)
+        counts: dict[str, int] = {}
+        for w in said:
+            ids = self.word_titles.get(w)
+            if ids and len(ids) <= 300:  # a word most titles share names nothing
+                for pid in ids:
+                    counts[pid] = counts.get(pid, 0) + 1
+        # a brand and a kind ("Kestrel Audio earbuds") name a product line, not a product:
+        # at least one word must be the product's own (a model name)
+        own = said - self.generic_words
+        best: tuple[float, int, str] | None = None
+        for pid, n in counts.items():
+            share = n / max(1, len(self.titles[pid]))
+            if n < 2 or share < min_share or not own & set(self.titles[pid]):
+                continue
+            if best is None or (share, n) > best[:2]:
+                best = (share, n, pid)
+        return best[2] if best else None
+
+    @cached_property
+    def generic_words(self) -> set[str]:
+        """Words that name a brand or a kind of product, not one product."""
+        words: set[str] = set()
+        for key in [*self.vocab.categories, *self.vocab.brands]:
+            words.update(key.split())
+        for display in [*self.vocab.categories.values(), *self.vocab.brands.values()]:
+            words.update(fold(display).split())
+        words |= {w + "s" for w in list(words)}
+        return words
+
+    def quality_words(self) -> set[str]:
+        """Words that qualify a product rather than name one: yes/no features, text values of
+        attributes, option values ("waterproof", "over ear", "merino", "black")."""
+        words = set(self.value_words)
+        for keys in self.flag_attrs.values():
+            for k in keys:
+                words.update(k.split("_"))
+        for values in self.vocab.options.values():
+            for key in values:
+                words.update(key.split())
+        return words
 
     def known_words(self) -> set[str]:
         """Every word a typo may be corrected to: category, brand, option and title words."""

@@ -14,6 +14,7 @@ import yaml
 from catalog.normalize import fold
 
 _DATA = Path(__file__).resolve().parent / "cues.yaml"
+_WORDS = Path(__file__).resolve().parent / "words.yaml"
 Phrase = tuple[str, ...]
 
 
@@ -57,7 +58,15 @@ def cues() -> dict[str, Any]:
         "pronouns": _phrases(raw["pronouns"]),
         "size_words": {str(k): _phrases(v) for k, v in raw["size_words"].items()},
         "option_lead": _phrases(raw["option_lead"]),
+        "color_modifiers": {str(w) for w in raw["color_modifiers"]},
     }
+
+
+@cache
+def filler() -> frozenset[str]:
+    """Words that say nothing about the thing wanted: occasions, people, request verbs."""
+    raw = yaml.safe_load(_WORDS.read_text(encoding="utf-8"))
+    return frozenset(str(w) for key in ("filler", "recipients") for w in raw[key])
 
 
 def find(words: list[str], phrases: list[Phrase], label: str = "") -> list[Hit]:
@@ -111,6 +120,9 @@ def correct_typos(words: list[str], targets: set[str], protected: set[str]) -> l
             out.append(w)
             continue
         close = difflib.get_close_matches(w, pool, n=1, cutoff=0.8)
+        # "charge" is no misspelt "charger": a word that is the start of another is a word
+        if close and (close[0].startswith(w) or w.startswith(close[0])):
+            close = []
         out.append(close[0] if close else w)
     return out
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from agent.reading import phrases as ph
-from agent.reading.attributes import flag_wants, numeric_wants
+from agent.reading.attributes import flag_wants, numeric_wants, text_wants
 from agent.reading.lexicon import Lexicon
 from catalog.normalize import normalize_value
 from catalog.query_text import Budget, parse_budget, units_and_cues
@@ -23,6 +23,12 @@ from catalog.store import STOPWORDS
 from tools.request import AttributeWant, RelationKind
 
 _ID_RE = re.compile(r"\b[A-Za-z]{2,6}-\d{2,}\b")
+_NUM_IDS_RE = re.compile(
+    r"\b(?:products?|items?|ids?|skus?)\s*(?:#|no\.?|number)?\s*(\d+)"
+    r"((?:\s*(?:,|and|&|or|vs\.?|versus)\s*(?:#|products?|items?)?\s*\d+)*)",
+    re.I,
+)
+_NAME_SPLIT_RE = re.compile(r"\bvs\.?|\bversus\b|\bor\b|\band\b|,|\bwith\b|\bthan\b", re.I)
 _QUOTED_RE = re.compile(r"\"[^\"]*\"|“[^”]*”")
 _QUESTION_START = re.compile(
     r"^\s*(?:is|are|does|do|did|can|could|will|would|how|which|what|whats|what's|why|when|where"
@@ -56,6 +62,8 @@ class Reading:
     clear_brand: bool = False
     reset: bool = False
     ids: list[str] = field(default_factory=list)
+    content: list[str] = field(default_factory=list)  # words for the thing wanted
+    unknown_names: list[str] = field(default_factory=list)  # "compare the X vs the Y": no Y
 
     @property
     def refers_to_shown(self) -> bool:
@@ -67,16 +75,25 @@ def read(text: str, lex: Lexicon) -> Reading:
     """Read one message against the catalog's lexicon; never raises on odd input."""
     text = (text or "")[:2000]
     r = Reading(text=text)
-    # Quoted text is mentioned, not meant: 'say "it's £2"' states no budget.
-    r.budget = parse_budget(_QUOTED_RE.sub(" ", text))
-    raw = ph.words_of(text)
-    protected = set(STOPWORDS) | ph.cue_words() | units_and_cues()
+    # Quoted text is mentioned, not meant: 'say "no charge"' states no budget and no exclusion.
+    meant = _QUOTED_RE.sub(" ", text)
+    r.budget = parse_budget(meant)
+    raw = ph.words_of(meant)
+    # words the catalog itself uses are never "corrected" ("backpacking" is no "backpack")
+    protected = set(STOPWORDS) | ph.cue_words() | units_and_cues() | lex.title_words
+    protected |= lex.value_words
     targets = _typo_targets(lex)
     r.words = ph.correct_typos(raw, targets, protected)
     c = ph.cues()
     w = r.words
     r.question = "?" in text or bool(_QUESTION_START.search(text))
     r.ids = list(dict.fromkeys(_ID_RE.findall(text)))
+    if lex.numeric_ids:
+        for m in _NUM_IDS_RE.finditer(text):
+            r.ids += [m.group(1), *re.findall(r"\d+", m.group(2) or "")]
+        r.ids = list(dict.fromkeys(r.ids))
+    if not r.ids:
+        r.ids, r.unknown_names = _named(text, lex)
     r.reset = ph.any_of(w, c["reset"])
     r.clear_budget = ph.any_of(w, c["clear_budget"])
     r.clear_brand = ph.any_of(w, c["clear_brand"])
@@ -91,10 +108,55 @@ def read(text: str, lex: Lexicon) -> Reading:
     r.categories = _categories(w, lex)
     _brands(r, lex)
     r.options = _options(r, lex)
+    r.content = _content(r)
     if not (r.question and r.refers_to_shown):
         r.attributes = numeric_wants(text, lex, r.categories)
         r.attributes += flag_wants(w, lex, r.categories)
+        if r.categories:
+            r.attributes += text_wants(w, lex, r.categories)
     return r
+
+
+def _named(text: str, lex: Lexicon) -> tuple[list[str], list[str]]:
+    """Products named by their title, one per part of a comparison ("the X vs the Y"), and
+    the parts that read like a product's name but name none."""
+    parts = [p for p in _NAME_SPLIT_RE.split(text) if len(p.split()) >= 2]
+    if len(parts) > 1:
+        matched = [(p, lex.named(ph.words_of(p))) for p in parts]
+        found = [pid for _, pid in matched if pid]
+        if found:
+            missing = [_name_of(p) for p, pid in matched if not pid and _name_like(p)]
+            if len(found) >= 2 or missing:
+                return list(dict.fromkeys(found)), [m for m in missing if m]
+    whole = lex.named(ph.words_of(text))
+    return ([whole] if whole else []), []
+
+
+def _name_like(part: str) -> bool:
+    """Typed like a product's name: two words or more, capitalised."""
+    caps = [w for w in re.findall(r"[A-Za-z][\w'-]*", part) if w[:1].isupper()]
+    return len(caps) >= 2
+
+
+def _name_of(part: str) -> str:
+    """The name in a part of a comparison, without its lead-in ("which is better: the ...")."""
+    part = part.split(":")[-1]
+    part = re.sub(
+        r"^\s*(?:compare|the|a|an|which is better|is|or|vs\.?)\s+", "", part.strip(), flags=re.I
+    )
+    part = re.sub(r"^\s*(?:the|a|an)\s+", "", part, flags=re.I)
+    return part.strip(" ?!.\"'")
+
+
+def _content(r: Reading) -> list[str]:
+    """The words for the thing wanted: no budget, options, brands, cues, people or occasions."""
+    skip = set(STOPWORDS) | ph.filler() | ph.cue_words() | units_and_cues()
+    for value in [*r.options.values(), *r.brands, *r.exclude_brands, *r.exclude_terms]:
+        skip |= set(ph.words_of(value))
+    money = set(ph.words_of(r.text)) - set(ph.words_of(r.budget.text))
+    return [
+        w for w in r.words if w not in skip and w not in money and len(w) > 1 and not w.isdigit()
+    ]
 
 
 def _typo_targets(lex: Lexicon) -> set[str]:
@@ -248,11 +310,14 @@ def _brands(r: Reading, lex: Lexicon) -> None:
             single = normalize_value(word)
             if single in lex.title_words or word in lex.title_words:
                 term = single if single in lex.title_words else word
-                if term not in r.exclude_terms and not _is_category_word(term, lex):
+                if term not in r.exclude_terms:
                     r.exclude_terms.append(term)
             break
     if r.question and r.refers_to_shown:
         r.brands = []  # "is the Sonavo one better?" asks about a card; it sets no brand
+    if r.exclude_terms:  # "he already has a headlamp": headlamps are ruled out, not asked for
+        excluded = {normalize_value(t) for t in r.exclude_terms}
+        r.categories = [c for c in r.categories if not set(normalize_value(c).split()) & excluded]
 
 
 def _is_category_word(word: str, lex: Lexicon) -> bool:
@@ -285,6 +350,8 @@ def _options(r: Reading, lex: Lexicon) -> dict[str, str]:
         m = re.search(r"\b(?:wear|im|i am|in) (?:a |an |size )?(\d+(?:\.\d)?)\b", " ".join(words))
         if m and normalize_value(m.group(1)) in sizes and r.budget.max_price is None:
             found["size"] = sizes[normalize_value(m.group(1))]
+    if "size" not in found and sizes and (r.categories or ph.any_of(words, c["option_lead"])):
+        found.update(_size_by_word(words, sizes))
     norm = " " + " ".join(_norm_words(words)) + " "
     for name, values in available.items():
         if name in found or name == "size":
@@ -300,7 +367,38 @@ def _options(r: Reading, lex: Lexicon) -> dict[str, str]:
                 best = (len(key), display)
         if best:
             found[name] = best[1]
+        elif name in ("color", "colour") and (r.categories or _led_any(words, c)):
+            # "a gray coat" where the catalog says "Heather Gray": the word itself, which the
+            # constraint module resolves to every value containing it
+            everywhere = {**lex.vocab.options.get(name, {}), **values}  # "gray" is asked even
+            value_words = {w for key in everywhere for w in key.split() if len(w) >= 3}
+            value_words -= c["color_modifiers"]
+            hit = next(
+                (w for w in _norm_words(words) if w in value_words and w not in STOPWORDS), None
+            )
+            if hit and hit not in ph.cue_words():
+                found[name] = hit
     return found
+
+
+def _size_by_word(words: list[str], sizes: dict[str, str]) -> dict[str, str]:
+    """A size named without the word "size": a distinctive value ("32x32") or one part of a
+    combined value ("queen" of "Full/Queen")."""
+    said = set(words)
+    for key, display in sorted(sizes.items(), key=lambda kv: -len(kv[0])):
+        distinct = any(ch.isdigit() for ch in key) and any(
+            c.isalpha() for c in key.replace(" in", "")
+        )
+        if distinct and key in said:
+            return {"size": display}
+        parts = [p for p in re.split(r"[/ ]", key) if len(p) >= 3 and p.isalpha()]
+        if parts and any(p in said for p in parts) and key not in ("small", "large", "medium"):
+            return {"size": display}
+    return {}
+
+
+def _led_any(words: list[str], c: dict) -> bool:
+    return any(ph.ends_before(words, i, c["option_lead"], gap=0) for i in range(len(words)))
 
 
 def _led(words: list[str], key: str, c: dict) -> bool:

@@ -402,6 +402,6 @@ async def test_streaming_model_survives_malformed_arguments(tmp_path, stub, dumm
     r = await a.arun("laptop", thread_id="sm")
     await a.aclose()
     assert r.reply == "Which kind of laptop?" and len(stub.requests) == 2
-    assert r.tool_calls[0].args == {"query": "lapt"}
+    assert r.tool_calls[0].args["query"] == "lapt"  # (the graph adds in_stock=True)
     assert r.usage.estimated  # streamed without include_usage: nothing reported
     assert_well_formed(stub)

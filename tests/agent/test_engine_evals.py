@@ -63,8 +63,7 @@ async def test_off_topic_gets_a_short_reply(assistant, text) -> None:
 async def test_impossible_budget_offers_the_cheapest_real_price(assistant, demo_catalog) -> None:
     r = await assistant.arun("hiking boots under $20", thread_id="b")
     assert not r.recommendations
-    browse = calls(r, "browse_by_price")
-    assert browse and browse[-1]["category"] == "Hiking Boots" and "max_price" not in browse[-1]
+    assert r.alternatives and all(a.category == "Hiking Boots" for a in r.alternatives)
     with demo_catalog.store.session() as s:
         cheapest = min(
             float(v.price)
@@ -155,7 +154,6 @@ async def test_compare_numeric_ids(dj) -> None:
 
 async def test_attribute_words_rank_by_the_catalog_attributes(assistant, demo_catalog) -> None:
     r = await assistant.arun("I need a 4-season tent for winter camping", thread_id="a")
-    assert calls(r, "browse_by_price")[-1]["features"][0] == "4-season"
     assert r.recommendations
     with demo_catalog.store.session() as s:
         for rec in r.recommendations:

@@ -1,6 +1,7 @@
-"""The offline planner through the whole graph on the bundled demo catalog.
+"""The offline engine through the whole graph on the bundled demo catalog.
 
-Each request asserts the tool calls the planner made and checks every recommendation against
+Each request asserts the tool calls the engine made (with the arguments they ran with, after
+the graph added what the shopper stated) and checks every recommendation against
 SQL with `catalog.constraints` directly (not agent code): a recommended product must qualify
 through one variant that meets the stated price, options and stock together.
 """
@@ -12,7 +13,6 @@ from typing import Any
 import pytest
 
 from agent.assistant import build_assistant
-from agent.planner import _details_text
 from agent.settings import Settings
 from catalog.constraints import Constraints, resolve, variant_fits
 from catalog.models import Product
@@ -203,8 +203,7 @@ async def test_single_turn_requests(assistant, demo_catalog, text, tool, args, m
     assert 2 <= len(r.recommendations) <= 4, r.reply
     assert not r.clarifying_question
     products = check_recs(demo_catalog, r.recommendations, **must)
-    if "options" in must:  # checked in the shopper's options before recommending
-        assert calls(r, "check_inventory")
+    if "options" in must:  # the card shows the variant in the shopper's options, in stock
         for rec in r.recommendations:
             assert "in stock" in rec.reason
     if "max_price" in must:
@@ -233,8 +232,7 @@ async def test_quality_bar_waterproof_boots(assistant, demo_catalog) -> None:
     search = calls(r, "search_products")[0]
     assert search["category"] == "Hiking Boots"
     assert search["max_price"] == 150
-    assert search["options"] == {"size": "10"}
-    assert calls(r, "check_inventory")[0]["options"] == {"size": "10"}
+    assert search["options"] == {"size": "10"} and search["in_stock"] is True
     assert 2 <= len(r.recommendations) <= 4
     products = check_recs(
         demo_catalog,
@@ -247,17 +245,20 @@ async def test_quality_bar_waterproof_boots(assistant, demo_catalog) -> None:
     for product, rec in zip(products, r.recommendations, strict=True):
         assert product.attributes.get("waterproof") is True
         assert rec.variant["size"] == "10" and rec.in_stock and rec.price <= 150
-        assert "$150.00 budget" in rec.reason and "size 10" in rec.reason
-        assert "waterproof" in rec.reason
+        assert "under your budget" in rec.reason and "size 10" in rec.reason
+        assert "waterproof" in rec.reason.lower()
     assert "$150" in r.reply
 
 
-async def test_vague_gift_asks_one_short_question(assistant) -> None:
+async def test_vague_gift_asks_one_short_question(assistant, demo_catalog) -> None:
     r = await assistant.arun("I need a gift", thread_id="g")
     assert r.clarifying_question
-    assert [c.name for c in r.tool_calls] == ["ask_clarifying_question"]
-    assert r.reply.count("?") == 1 and len(r.reply) < 160
+    assert r.tool_calls[-1].name == "ask_clarifying_question"
+    assert r.reply.count("?") == 1 and len(r.reply) < 200
     assert not r.recommendations
+    # concrete options, in the catalog's own words
+    categories = {c.lower() for c in demo_catalog.searcher.vocabulary.categories.values()}
+    assert sum(c in r.reply.lower() for c in categories) >= 2
 
 
 async def test_not_carried_is_honest(assistant, demo_catalog) -> None:
@@ -271,7 +272,6 @@ async def test_not_carried_is_honest(assistant, demo_catalog) -> None:
 async def test_option_widened_from_catalog_values(assistant, demo_catalog) -> None:
     r = await assistant.arun("a queen duvet", thread_id="d")
     searches = calls(r, "search_products")
-    assert searches[0]["options"] == {"size": "Queen"}
     assert searches[-1]["options"] == {"size": "Full/Queen"}  # the catalog's own value
     assert len(r.recommendations) >= 2
     check_recs(
@@ -285,16 +285,19 @@ async def test_option_widened_from_catalog_values(assistant, demo_catalog) -> No
 
 async def test_unavailable_combination_is_honest(assistant, demo_catalog) -> None:
     r = await assistant.arun("a gray winter coat size L", thread_id="w")
-    assert calls(r, "search_products")[0]["options"] == {"size": "L", "color": "Gray"}
-    assert r.reply.startswith("Sorry, I found no winter coat matching all of that")
-    assert "budget" not in " ".join(x.reason for x in r.recommendations)
-    check_recs(demo_catalog, r.recommendations, category="Winter Coats", in_stock=True)
+    assert calls(r, "search_products")[0]["options"] == {"size": "L", "color": "gray"}
+    assert r.reply.startswith("I couldn't find winter coats that fits everything")
+    assert not r.recommendations  # no winter coat comes in gray: the cards are alternatives
+    assert r.alternatives
+    for alt in r.alternatives:
+        assert alt.category == "Winter Coats"
+        assert "option_unavailable" in [v.code for v in alt.violations]
 
 
 async def test_option_the_category_lacks_is_dropped(assistant, demo_catalog) -> None:
     r = await assistant.arun("a light rain jacket", thread_id="l")
     searches = calls(r, "search_products")
-    assert len(searches) == 2 and "options" not in searches[-1]
+    assert "options" not in searches[-1]
     assert "Sorry" not in r.reply and len(r.recommendations) >= 2
     check_recs(demo_catalog, r.recommendations, category="Rain Jackets")
 
@@ -335,7 +338,7 @@ async def test_follow_ups_over_several_turns(assistant, demo_catalog) -> None:
     r4 = await assistant.arun("something cheaper", thread_id=t)
     cap = calls(r4, "search_products")[0]["max_price"]
     assert cap < min(x.price for x in r3.recommendations)
-    assert r4.recommendations and not {x.product_id for x in r4.recommendations} & shown
+    assert not {x.product_id for x in r4.recommendations} & shown
     check_recs(
         demo_catalog,
         r4.recommendations,
@@ -344,10 +347,28 @@ async def test_follow_ups_over_several_turns(assistant, demo_catalog) -> None:
         options={"color": "Black"},
         in_stock=True,
     )
-    assert "[see listed price]" not in r4.reply
+    # picks when a cheaper black jacket not shown yet exists (SQL says), an honest no otherwise
+    rc = resolve(
+        Constraints(max_price=cap, options={"color": "Black"}, in_stock=True),
+        demo_catalog.searcher.vocabulary,
+    )
+    with demo_catalog.store.session() as s:
+        exists = any(
+            variant_fits(v, rc)
+            for p in s.query(Product).filter(Product.category == "Rain Jackets")
+            if p.id not in shown
+            for v in p.variants
+        )
+    assert bool(r4.recommendations) == exists, r4.reply
+    if not exists:
+        assert "couldn't find" in r4.reply and r4.alternatives
+        assert all("not_cheaper" in [v.code for v in a.violations] for a in r4.alternatives)
 
     r5 = await assistant.arun("compare the first two", thread_id=t)
-    first_two = [x.product_id for x in r4.recommendations[:2]]
+    first_two = [x.product_id for x in [*r4.recommendations, *r4.alternatives][:2]]
+    if len(first_two) < 2:  # only one card on screen: nothing to compare, and no crash
+        assert r5.comparison is None and r5.reply
+        return
     assert calls(r5, "compare_products") == [{"product_ids": first_two}]
     assert r5.comparison is not None and r5.comparison.product_ids == first_two
     assert not r5.recommendations
@@ -384,10 +405,10 @@ async def test_compare_by_ordinals(assistant) -> None:
     assert calls(r3, "compare_products") == [{"product_ids": ids[:4]}]
 
 
-def test_details_never_echo_description_injection(demo_catalog) -> None:
+async def test_details_never_echo_description_injection(assistant, demo_catalog) -> None:
     for pid in ("ELE-00370", "OUT-00216"):
         _, art = product_details(demo_catalog, pid)
-        text = _details_text(art["items"][0])
-        low = text.lower()
+        r = await assistant.arun(f"tell me about {pid}", thread_id=pid)
+        low = r.reply.lower()
         assert "ignore previous" not in low and "free" not in low and "system:" not in low
-        assert art["items"][0]["title"] in text
+        assert art["items"][0]["title"] in r.reply
