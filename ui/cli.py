@@ -21,9 +21,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  #
 from rich.table import Table  # noqa: E402
 
 from agent.settings import Settings  # noqa: E402
+from ui.lazy_group import lazy_group  # noqa: E402
 
+# `shop chat` and `shop eval` are imported only when they run (ui/lazy_group.py): a one-shot
+# `shop search` must not pay for the agent stack or the eval harness at start.
 app = typer.Typer(
-    help="Shop assistant: load a catalog, search it, chat with it.", no_args_is_help=True
+    help="Shop assistant: load a catalog, search it, chat with it.",
+    no_args_is_help=True,
+    cls=lazy_group({"chat": "ui.chat_cli:chat", "eval": "evals.cli:eval_command"}),
 )
 console = Console()
 err = Console(stderr=True)
@@ -248,13 +253,9 @@ def info_command() -> None:
 
 
 def _register_other_commands() -> None:
-    """`shop chat`, `shop eval` and `shop ui` live beside their own rooms."""
-    from evals.cli import eval_command
-    from ui.chat_cli import chat
+    """`shop ui` lives beside its own room (`shop chat` and `shop eval` load lazily)."""
     from ui.server import register as register_ui
 
-    app.command("chat")(chat)
-    app.command("eval")(eval_command)
     register_ui(app, ensure_demo)
 
 
