@@ -236,6 +236,12 @@ class Assistant:
             yield TurnEvent(type="final", result=result)
             return
         times.append(now)
+        # A new catalog version (an ingest by another process) reaches this turn's planner
+        # vocabulary and tools: they key their caches on `catalog.searcher.version`.
+        try:
+            self.catalog.searcher.refresh()
+        except Exception as exc:  # noqa: BLE001 - the tools report a store failure themselves
+            log.warning("catalog version check failed: %s", exc)
         turn: dict[str, Any] = {"request_id": request_id}
         if isinstance(prefs_in.get("max_items"), int) and prefs_in["max_items"] > 0:
             turn["max_items"] = min(prefs_in["max_items"], 6)
@@ -397,7 +403,8 @@ def build_assistant(
     checkpointer: Any | None = None,
 ) -> Assistant:
     """The assistant over a catalog: the given model, the remote endpoint, or offline."""
-    planner = make_planner(catalog.searcher.vocabulary)
+    # The planner reads the searcher's current vocabulary on each use (rebuilt per version).
+    planner = make_planner(lambda: catalog.searcher.vocabulary)
     if model is None and settings.remote_model:
         from agent.models import make_remote_model
 

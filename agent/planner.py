@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -444,6 +444,9 @@ def _call(name: str, args: dict[str, Any], content: str = "") -> AIMessage:
     )
 
 
+_EMPTY_VOCABULARY = Vocabulary({}, {}, {})
+
+
 class OfflinePlanner(BaseChatModel):
     """Deterministic planner: reads the conversation, emits the next tool call."""
 
@@ -458,8 +461,13 @@ class OfflinePlanner(BaseChatModel):
 
     @property
     def parser(self) -> Parser:
-        if self._parser is None:
-            self._parser = Parser(self.vocab or Vocabulary({}, {}, {}))
+        """The parser over the current vocabulary. `vocab` is a Vocabulary or a callable
+        returning the current one (the searcher's, cached per catalog version): a new
+        vocabulary object means a new catalog version, and the parser is rebuilt."""
+        vocab = self.vocab() if callable(self.vocab) else self.vocab
+        vocab = vocab if vocab is not None else _EMPTY_VOCABULARY
+        if self._parser is None or self._parser.vocab is not vocab:
+            self._parser = Parser(vocab)
         return self._parser
 
     def bind_tools(self, tools: Sequence[Any], *, tool_choice: Any = None, **kwargs: Any) -> Any:
@@ -1528,6 +1536,7 @@ def _details_text(info: dict[str, Any]) -> str:
     return ". ".join(parts) + "."
 
 
-def make_planner(vocab: Vocabulary) -> OfflinePlanner:
-    """The offline planner for a catalog vocabulary."""
+def make_planner(vocab: Vocabulary | Callable[[], Vocabulary]) -> OfflinePlanner:
+    """The offline planner for a catalog vocabulary, or for a callable returning the current
+    one (so a running process follows new catalog versions)."""
     return OfflinePlanner(vocab=vocab)
