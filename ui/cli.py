@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -22,6 +22,9 @@ from rich.table import Table  # noqa: E402
 
 from agent.settings import Settings  # noqa: E402
 from ui.lazy_group import lazy_group  # noqa: E402
+
+if TYPE_CHECKING:
+    from catalog.search import SearchResult
 
 # `shop chat` and `shop eval` are imported only when they run (ui/lazy_group.py): a one-shot
 # `shop search` must not pay for the agent stack or the eval harness at start.
@@ -189,7 +192,9 @@ def search_command(
         err.print(f"[red]{result.unknown}[/red]")
         raise typer.Exit(2)
     if as_json:
+        # stdout stays a plain JSON array; what the table prints under it goes to stderr.
         sys.stdout.write(json.dumps([h.as_dict() for h in result.hits], indent=2) + "\n")
+        _print_search_notes(result, err)
         return
     table = Table(title=f"{len(result.hits)} result(s) for {query!r}")
     for column in ("id", "title", "price", "stock", "category", "brand", "score", "sim"):
@@ -207,10 +212,14 @@ def search_command(
             "" if hit.similarity is None else f"{hit.similarity:.2f}",
         )
     console.print(table)
+    _print_search_notes(result, console)
+
+
+def _print_search_notes(result: SearchResult, out: Console) -> None:
     if result.no_match:
-        console.print("[yellow]No close match: the store may not carry this.[/yellow]")
+        out.print("[yellow]No close match: the store may not carry this.[/yellow]")
     if result.degraded:
-        console.print(f"[yellow]Degraded search: {result.degraded_reason}[/yellow]")
+        out.print(f"[yellow]Degraded search: {result.degraded_reason}[/yellow]")
 
 
 @app.command("export-cache")
