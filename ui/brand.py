@@ -67,8 +67,9 @@ class Brand:
     logo_type: str
 
     @classmethod
-    def load(cls, name: str, color: str, logo: Path | None) -> Brand:
-        """Check the logo file (SHOP_STORE_LOGO) once at start; the demo's when unset."""
+    def load(cls, name: str, color: str, logo: str | Path | None) -> Brand:
+        """Check the logo file (SHOP_STORE_LOGO) once at start; the demo's when unset or
+        empty (as in .env.example)."""
         path = Path(logo) if logo else demo.LOGO
         if not path.is_file():
             raise BrandError(f"SHOP_STORE_LOGO: no such file: {path}")

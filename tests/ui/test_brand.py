@@ -27,8 +27,9 @@ def client(brand: Brand) -> TestClient:
     return TestClient(app)
 
 
-def test_default_logo_is_the_demo_stores(logo: Path) -> None:
-    brand = Brand.load("Trailhead & Home", "#2f6f4f", None)
+@pytest.mark.parametrize("unset", [None, ""])  # "" is what .env.example sets
+def test_default_logo_is_the_demo_stores(unset: str | None) -> None:
+    brand = Brand.load("Trailhead & Home", "#2f6f4f", unset)
     assert brand.logo == demo.LOGO and brand.logo_type == "image/svg+xml"
 
 
