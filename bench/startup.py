@@ -88,7 +88,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    data_dir = Path(tempfile.mkdtemp(prefix="shop-startup-"))
+    with tempfile.TemporaryDirectory(prefix="shop-startup-") as tmp:
+        rows = measure(Path(tmp), args.runs)
+    report(rows, args.runs)
+
+
+def measure(data_dir: Path, runs: int) -> dict[str, dict[str, Any]]:
+    """Load the demo catalog into `data_dir`, then time every baseline and command."""
     env = dict(os.environ)
     env.update(
         SHOP_DATA_DIR=str(data_dir),
@@ -105,10 +111,14 @@ def main() -> None:
 
     rows: dict[str, dict[str, Any]] = {}
     for name, argv in {**BASELINES, **REFERENCES}.items():
-        rows[name] = timed(argv, env, args.runs)
+        rows[name] = timed(argv, env, runs)
     for name, argv in COMMANDS.items():
-        rows[name] = timed(["-m", "ui.cli", *argv], env, args.runs)
+        rows[name] = timed(["-m", "ui.cli", *argv], env, runs)
+    return rows
 
+
+def report(rows: dict[str, dict[str, Any]], runs: int) -> None:
+    """Add the ratios, print the table, write the JSON."""
     python_s = rows["python -c pass"]["median_s"]
     model_s = rows["embedding model load (sentence-transformers, 1 query)"]["median_s"]
     for row in rows.values():
@@ -122,14 +132,14 @@ def main() -> None:
             f"{name:<{width}}  {row['median_s']:>8.2f}  {row['min_s']:>6.2f}  "
             f"{row['x_python']:>8.1f}  {row['x_model_load']:>7.2f}"
         )
-    report = {
-        "runs": args.runs,
+    result = {
+        "runs": runs,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "query": QUERY,
         "results": rows,
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(report, indent=2))
+    OUT.write_text(json.dumps(result, indent=2))
     print(f"\nwrote {OUT.relative_to(ROOT)}")
 
 

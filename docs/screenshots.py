@@ -26,9 +26,15 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="shop-screenshots-") as tmp:
+        take(Path(tmp))
+    print("wrote", ", ".join(p.name for p in sorted(DOCS.glob("screenshot-*.png"))))
+
+
+def take(data: Path) -> None:
+    """Load the demo into `data`, run the UI over it and take the screenshots."""
     from playwright.sync_api import sync_playwright
 
-    data = Path(tempfile.mkdtemp(prefix="shop-screenshots-"))
     env = dict(os.environ, SHOP_DATA_DIR=str(data), PYTHONPATH=str(ROOT))
     subprocess.run([sys.executable, "-m", "ui.cli", "demo"], cwd=ROOT, env=env, check=True)
     with running_ui(data) as urls, sync_playwright() as p:
@@ -57,7 +63,6 @@ def main() -> None:
         widget.wait_for_timeout(1500)
         widget.screenshot(path=str(DOCS / "screenshot-widget.png"))
         browser.close()
-    print("wrote", ", ".join(p.name for p in sorted(DOCS.glob("screenshot-*.png"))))
 
 
 if __name__ == "__main__":
