@@ -251,6 +251,12 @@ class Assistant:
             yield TurnEvent(type="final", result=result)
             return
         times.append(now)
+        # A new catalog version (an ingest by another process) reaches this turn's reader,
+        # engine and tools: they key their caches on `catalog.searcher.version`.
+        try:
+            self.catalog.searcher.refresh()
+        except Exception as exc:  # noqa: BLE001 - the tools report a store failure themselves
+            log.warning("catalog version check failed: %s", exc)
         turn = TurnScratch(request_id=request_id, shopper_text=message)
         if isinstance(prefs_in.get("max_items"), int) and prefs_in["max_items"] > 0:
             turn.max_items = min(prefs_in["max_items"], 6)

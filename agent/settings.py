@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     # --- the chat UI and widget ---------------------------------------------------------
     store_name: str = Field("Trailhead & Home", alias="SHOP_STORE_NAME")
     theme_color: str = Field("#2f6f4f", alias="SHOP_THEME_COLOR")
+    store_logo: str | None = Field(None, alias="SHOP_STORE_LOGO")  # empty: the demo's logo
     host: str = Field("127.0.0.1", alias="SHOP_HOST")
     port: int = Field(8000, alias="SHOP_PORT")
     widget_origins: str = Field("http://127.0.0.1:8001", alias="SHOP_WIDGET_ORIGINS")

@@ -14,12 +14,41 @@ from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
+from chromadb.utils.embedding_functions import register_embedding_function
 
-from catalog.embedding import ShopEmbeddingFunction
+from catalog.embedding import DEFAULT_MODEL, Encoder
 
 COLLECTION = "products"
 _MAX_BATCH = 5000  # Chroma rejects batches above ~5461 records
+
+
+@register_embedding_function
+class ShopEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Chroma's view of our encoder, registered so a reopened collection never falls back to
+    Chroma's downloading default."""
+
+    def __init__(self, model_name: str = DEFAULT_MODEL, encoder: Encoder | None = None) -> None:
+        self.model_name = model_name
+        self.encoder = encoder or Encoder(model_name)
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self.encoder.encode(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "shop-sentence-transformers"
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model_name": self.model_name}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ShopEmbeddingFunction:
+        return ShopEmbeddingFunction(config.get("model_name", DEFAULT_MODEL))
 
 
 @dataclass(frozen=True)

@@ -136,12 +136,24 @@ class Searcher:
         self._index_factory = index_factory
         self._index: VectorIndex | None = None
         self._version: str | None = None
-        self._vocab: Vocabulary | None = None
+        self._vocab: tuple[str | None, Vocabulary] | None = None
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
         self._snapshot: _Snapshot | None = None
         self._snapshot_lock = threading.Lock()
 
     # -- freshness -----------------------------------------------------------------------
+    #
+    # Every ingest gives the catalog a new version (catalog.store). A searcher checks it at
+    # each search and `refresh()`, and on a change drops everything derived from the catalog:
+    # the vocabulary, the filter index and vectors (the snapshot), the vector-index handle.
+    # Anything else in the process that caches catalog-derived data (the offline planner's
+    # parser, a tool's lookup table) must key that cache on `version` and rebuild when it
+    # changes; the assistant calls `refresh()` at the start of every turn.
+
+    @property
+    def version(self) -> str | None:
+        """The catalog version this searcher last saw (no I/O; None before the first check)."""
+        return self._version
 
     def refresh(self) -> bool:
         """Notice a new catalog version (an ingest by another process); return True if new."""
@@ -149,17 +161,20 @@ class Searcher:
         if version == self._version:
             return False
         self._version = version
-        self._vocab = None
+        self._vocab = None  # the vocabulary, filter index and vectors reload for this version
         self._index = None  # reopened lazily: a new client sees the other process's writes
         return True
 
     @property
     def vocabulary(self) -> Vocabulary:
-        """The catalog's categories, brands and option values (cached per version)."""
-        if self._vocab is None:
+        """The catalog's categories, brands and option values, for the version last seen
+        (one object per version, so callers can tell a new one by identity)."""
+        vocab = self._vocab
+        if vocab is None or vocab[0] != self._version:
             with self.store.session() as session:
-                self._vocab = Vocabulary.load(session)
-        return self._vocab
+                vocab = (self._version, Vocabulary.load(session))
+            self._vocab = vocab
+        return vocab[1]
 
     def index(self) -> VectorIndex:
         """The vector index, opened on first use."""

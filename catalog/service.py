@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalog.embedding import Encoder, ShopEmbeddingFunction
-from catalog.index import VectorIndex
+from catalog.embedding import Encoder
+from catalog.index import ShopEmbeddingFunction, VectorIndex
 from catalog.search import Searcher
 from catalog.store import CatalogStore
 

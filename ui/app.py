@@ -7,7 +7,6 @@ are used. Settings come from the environment (agent/settings.py).
 
 from __future__ import annotations
 
-import colorsys
 import hmac
 import json
 import logging
@@ -20,7 +19,6 @@ import chainlit as cl
 from chainlit.config import config as cl_config
 from chainlit.input_widget import Select, Switch
 from chainlit.server import app as fastapi_app
-from fastapi.responses import Response
 from sqlalchemy import select
 
 from agent.settings import Settings
@@ -28,13 +26,9 @@ from catalog.models import Product
 from catalog.service import Catalog
 from tools.contracts import TurnResult
 from ui.api import ApiState, create_router, install_routes
-from ui.cards import (
-    CURRENCY_STYLES,
-    card_props,
-    comparison_markdown,
-    comparison_props,
-    visible_recommendations,
-)
+from ui.brand import Brand, chainlit_ui_settings, greeting
+from ui.brand import create_router as create_brand_router
+from ui.cards import CURRENCY_STYLES, card_props, comparison_props, visible_recommendations
 from ui.fallback import REDUCED_NOTE, SearchOnlyAssistant
 
 log = logging.getLogger("shop.ui")
@@ -81,33 +75,16 @@ def _warm() -> None:
 # instead of inside the first shopper's search.
 threading.Thread(target=_warm, name="search-warm-up", daemon=True).start()
 
-# --- store name, theme, CORS -------------------------------------------------------------
+# --- store name, logo, theme, CORS -------------------------------------------------------
 
-cl_config.ui.name = settings.store_name
-cl_config.ui.custom_css = "/shop-theme.css"
+# The store's name, logo and pictures replace Chainlit's everywhere a shopper looks (ui/brand.py).
+brand = Brand.load(settings.store_name, settings.theme_color, settings.store_logo)
+for _key, _value in chainlit_ui_settings(brand).items():
+    setattr(cl_config.ui, _key, _value)
 _origins = [o.strip() for o in settings.widget_origins.split(",") if o.strip()]
 # CORSMiddleware keeps a reference to this list and builds itself on the first request,
 # so replacing the contents in place (before serving) takes effect.
 cl_config.project.allow_origins[:] = _origins
-
-
-def theme_css(color: str) -> str:
-    """CSS variables (Chainlit 2 uses HSL triplets) for the store's theme colour."""
-    hex_ = color.lstrip("#")
-    if len(hex_) == 3:
-        hex_ = "".join(c * 2 for c in hex_)
-    try:
-        r, g, b = (int(hex_[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    except ValueError:
-        r, g, b = 0.18, 0.44, 0.31
-    h, light, sat = colorsys.rgb_to_hls(r, g, b)
-    triplet = f"{h * 360:.0f} {sat * 100:.0f}% {light * 100:.0f}%"
-    return (
-        ":root, :host, .dark, #cl-shadow-root {"
-        f" --primary: {triplet} !important; --ring: {triplet} !important; "
-        f"--shop-accent: {color}; --shop-accent-soft: hsl({h * 360:.0f} {sat * 100:.0f}% 92%); }}\n"
-        "[data-testid='product-card'] button { border-color: var(--shop-accent); }\n"
-    )
 
 
 def _model_mode() -> str:
@@ -122,12 +99,8 @@ _state = ApiState(
 _router = create_router(lambda: _state)
 
 
-@_router.get("/shop-theme.css")
-def _theme() -> Response:
-    return Response(theme_css(settings.theme_color), media_type="text/css")
-
-
 install_routes(fastapi_app, _router)
+install_routes(fastapi_app, create_brand_router(brand))
 
 # --- authentication and history (off by default) -----------------------------------------
 
@@ -231,9 +204,7 @@ async def on_chat_start() -> None:
     cl.user_session.set("prefs", prefs)
     await _send_settings(prefs)
     if _is_widget():
-        await cl.Message(
-            content=f"Hi! I'm the {settings.store_name} assistant. What are you shopping for?"
-        ).send()
+        await cl.Message(content=greeting(settings.store_name)).send()
 
 
 @cl.on_chat_resume
@@ -368,8 +339,6 @@ async def on_message(message: cl.Message) -> None:
             return
     if not msg.content.strip():
         msg.content = result.reply
-    if result.comparison is not None and result.comparison.columns:
-        msg.content += "\n\n" + comparison_markdown(result.comparison) if widget else ""
     # TurnResult.notes are diagnostics (guard actions, error names) for logs and evals, not
     # for the shopper; the agent already says "reduced mode" or "degraded" in the reply.
     if result.notes:

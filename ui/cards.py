@@ -117,15 +117,3 @@ def comparison_props(comparison: Comparison) -> dict[str, Any]:
         "columns": list(comparison.columns),
         "rows": [list(map(str, row)) for row in comparison.rows],
     }
-
-
-def comparison_markdown(comparison: Comparison) -> str:
-    """The same table as Markdown (fallback, and the text persisted in history)."""
-
-    def cell(value: str) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
-
-    head = "| " + " | ".join(cell(c) for c in comparison.columns) + " |"
-    rule = "|" + "|".join(" --- " for _ in comparison.columns) + "|"
-    body = ["| " + " | ".join(cell(c) for c in row) + " |" for row in comparison.rows]
-    return "\n".join([head, rule, *body])

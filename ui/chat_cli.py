@@ -8,7 +8,6 @@ import uuid
 import typer
 from rich.console import Console
 
-from agent.assistant import build_assistant
 from agent.settings import Settings
 
 
@@ -18,6 +17,10 @@ def chat(
     json_out: bool = typer.Option(False, "--json", help="Print the TurnResult as JSON."),
 ) -> None:
     """Chat with the shopping assistant over the loaded catalog."""
+    # Imported here, not at module level: `shop search` and the other commands must not pay
+    # for the agent stack (langgraph, langchain) they never use.
+    from agent.assistant import build_assistant
+
     settings = Settings()
     catalog = settings.open_catalog()
     assistant = build_assistant(settings, catalog)

@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -21,9 +21,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  #
 from rich.table import Table  # noqa: E402
 
 from agent.settings import Settings  # noqa: E402
+from ui.lazy_group import lazy_group  # noqa: E402
 
+if TYPE_CHECKING:
+    from catalog.search import SearchResult
+
+# `shop chat` and `shop eval` are imported only when they run (ui/lazy_group.py): a one-shot
+# `shop search` must not pay for the agent stack or the eval harness at start.
 app = typer.Typer(
-    help="Shop assistant: load a catalog, search it, chat with it.", no_args_is_help=True
+    help="Shop assistant: load a catalog, search it, chat with it.",
+    no_args_is_help=True,
+    cls=lazy_group({"chat": "ui.chat_cli:chat", "eval": "evals.cli:eval_command"}),
 )
 console = Console()
 err = Console(stderr=True)
@@ -184,7 +192,9 @@ def search_command(
         err.print(f"[red]{result.unknown}[/red]")
         raise typer.Exit(2)
     if as_json:
+        # stdout stays a plain JSON array; what the table prints under it goes to stderr.
         sys.stdout.write(json.dumps([h.as_dict() for h in result.hits], indent=2) + "\n")
+        _print_search_notes(result, err)
         return
     table = Table(title=f"{len(result.hits)} result(s) for {query!r}")
     for column in ("id", "title", "price", "stock", "category", "brand", "score", "sim"):
@@ -202,10 +212,14 @@ def search_command(
             "" if hit.similarity is None else f"{hit.similarity:.2f}",
         )
     console.print(table)
+    _print_search_notes(result, console)
+
+
+def _print_search_notes(result: SearchResult, out: Console) -> None:
     if result.no_match:
-        console.print("[yellow]No close match: the store may not carry this.[/yellow]")
+        out.print("[yellow]No close match: the store may not carry this.[/yellow]")
     if result.degraded:
-        console.print(f"[yellow]Degraded search: {result.degraded_reason}[/yellow]")
+        out.print(f"[yellow]Degraded search: {result.degraded_reason}[/yellow]")
 
 
 @app.command("export-cache")
@@ -248,13 +262,9 @@ def info_command() -> None:
 
 
 def _register_other_commands() -> None:
-    """`shop chat`, `shop eval` and `shop ui` live beside their own rooms."""
-    from evals.cli import eval_command
-    from ui.chat_cli import chat
+    """`shop ui` lives beside its own room (`shop chat` and `shop eval` load lazily)."""
     from ui.server import register as register_ui
 
-    app.command("chat")(chat)
-    app.command("eval")(eval_command)
     register_ui(app, ensure_demo)
 
 

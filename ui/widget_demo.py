@@ -56,7 +56,8 @@ PAGE = """<!doctype html>
   .photo {{ width: 320px; height: 320px; border-radius: 16px; flex-shrink: 0;
             background: linear-gradient(135deg, #e3efe8, #f4f1ea); display: flex;
             align-items: center; justify-content: center; font-size: 64px; color: {color};
-            font-weight: 700; }}
+            font-weight: 700; position: relative; overflow: hidden; }}
+  .photo img {{ position: absolute; inset: 0; width: 100%; height: 100%; object-fit: cover; }}
   .price {{ font-size: 26px; font-weight: 700; margin: 8px 0; }}
   .stock {{ color: #1e6b37; font-weight: 600; }}
   nav a {{ display: block; color: {color}; margin: 4px 0; }}
@@ -66,7 +67,7 @@ PAGE = """<!doctype html>
 <body>
 <header>{store}</header>
 <main>
-  <div class="photo" aria-hidden="true">{initials}</div>
+  <div class="photo" aria-hidden="true">{initials}{picture}</div>
   <section>
     <div style="opacity:.7">{brand} · {category}</div>
     <h1 id="product-title" data-product-id="{pid}">{title}</h1>
@@ -140,6 +141,7 @@ def create_app(settings: Settings, assistant_url: str, secret: str | None = None
             store=html.escape(settings.store_name),
             title=html.escape(p.title),
             initials=html.escape("".join(w[0] for w in p.title.split()[:2]).upper()),
+            picture=_picture(p.image_url, assistant_url),
             brand=html.escape(p.brand or ""),
             category=html.escape(p.category),
             pid=html.escape(p.id),
@@ -161,6 +163,18 @@ def create_app(settings: Settings, assistant_url: str, secret: str | None = None
         return JSONResponse({"status": "ok", "assistant": assistant_url})
 
     return app
+
+
+def _picture(image_url: str | None, assistant_url: str) -> str:
+    """The product picture over the initials (removed if it fails to load, like the cards).
+    A root-relative URL is a picture the assistant's server serves (the demo catalog's)."""
+    if not image_url:
+        return ""
+    if image_url.startswith("/") and not image_url.startswith("//"):
+        image_url = assistant_url.rstrip("/") + image_url
+    elif not image_url.startswith(("https://", "http://")):
+        return ""
+    return f'<img src="{html.escape(image_url)}" alt="" onerror="this.remove()">'
 
 
 def start_in_thread(

@@ -49,7 +49,7 @@ class Lexicon:
         """The lexicon of the catalog's current version (built once per version)."""
         searcher = catalog.searcher
         searcher.refresh()
-        key = (id(catalog.store), getattr(searcher, "_version", None))
+        key = (id(catalog.store), searcher.version)
         found = _CACHE.get(key)
         if found is not None:
             return found

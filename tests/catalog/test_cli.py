@@ -51,3 +51,13 @@ def test_unknown_category_lists_valid_ones(cli, tmp_path: Path) -> None:  # type
     cli("ingest", str(write_jsonl(tmp_path / "c.jsonl")))
     result = cli("search", "boots", "--category", "spaceships")
     assert result.exit_code == 2 and "Hiking Boots" in result.output
+
+
+def test_json_output_keeps_the_no_match_warning(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(write_jsonl(tmp_path / "c.jsonl")))
+    result = cli("search", "grand piano", "--json")
+    assert result.exit_code == 0
+    assert isinstance(json.loads(result.stdout), list)  # stdout stays a JSON array
+    assert "No close match" in result.stderr
+    table = cli("search", "grand piano")
+    assert "No close match" in table.stdout

@@ -137,26 +137,53 @@ def test_slow_vector_store_times_out_and_degrades(sample: Catalog) -> None:
     assert result.degraded and "over 0.2s" in (result.degraded_reason or "")
 
 
-def test_new_ingest_is_noticed_by_a_running_searcher(sample: Catalog, tmp_path: Path) -> None:
-    assert "Z1" not in ids(sample, "merino wool beanie")
-    extra = {
-        "id": "Z1",
-        "title": "Merino Wool Beanie",
-        "description": "A warm merino beanie.",
-        "category": "Hats",
-        "variants": [{"id": "Z1-1", "price": 25.0, "stock": 3}],
-    }
-    # A second catalog handle stands in for another process running `shop ingest`.
+BEANIE = {
+    "id": "Z1",
+    "title": "Merino Wool Beanie",
+    "description": "A warm merino beanie.",
+    "brand": "Woolcraft",
+    "category": "Hats",
+    "variants": [{"id": "Z1-1", "price": 25.0, "stock": 3, "options": {"color": "Heather"}}],
+}
+
+
+def ingest_elsewhere(sample: Catalog, tmp_path: Path, extra: list[dict]) -> None:
+    """Ingest through a second catalog handle, standing in for another `shop ingest`."""
     from tests.conftest import make_catalog
 
     other = make_catalog(tmp_path, sample.encoder)
     ingest(
-        write_jsonl(tmp_path / "more.jsonl", [*records(), extra]),
+        write_jsonl(tmp_path / "more.jsonl", [*records(), *extra]),
         store=other.store,
         index=other.open_index(),
         encoder=other.encoder,
     )
+
+
+def test_new_ingest_is_noticed_by_a_running_searcher(sample: Catalog, tmp_path: Path) -> None:
+    assert "Z1" not in ids(sample, "merino wool beanie")
+    ingest_elsewhere(sample, tmp_path, [BEANIE])
     assert ids(sample, "merino wool beanie")[0] == "Z1"
+
+
+def test_a_new_version_rebuilds_vocabulary_and_filter_index(
+    sample: Catalog, tmp_path: Path
+) -> None:
+    searcher = sample.searcher
+    assert sample.searcher.search("warm hat", Constraints(category="Hats")).unknown is not None
+    seen, vocabulary = searcher.version, searcher.vocabulary
+    assert seen == sample.store.version() and "hats" not in vocabulary.categories
+
+    ingest_elsewhere(sample, tmp_path, [BEANIE])
+    assert searcher.version == seen  # a cheap read: nothing is checked until the next search
+    # Category, brand and option value exist only in the new version; the filter index
+    # (mask) must know the new product for these filters to find it.
+    new = {"category": "Hats", "brand": "Woolcraft", "options": {"color": "heather"}}
+    assert ids(sample, "warm hat", **new) == ["Z1"]
+    assert searcher.version == sample.store.version() != seen
+    assert searcher.vocabulary is not vocabulary  # one object per version
+    assert searcher.vocabulary.brands["woolcraft"] == "Woolcraft"
+    assert searcher.snapshot().version == searcher.version
 
 
 def test_query_vectors_are_unit_length(sample: Catalog) -> None:

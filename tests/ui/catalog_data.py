@@ -109,3 +109,40 @@ def write_catalog(path: Path) -> Path:
     """Write the products as JSONL at `path`."""
     path.write_text("\n".join(json.dumps(p) for p in PRODUCTS) + "\n", encoding="utf-8")
     return path
+
+
+# --- new stock: a store that sells rain jackets, then receives fleece jackets by CSV ---------
+
+RAIN_JACKET = _p(
+    "jacket-rain",
+    "Stormline Packable Rain Jacket",
+    "Stormline",
+    "Rain Jackets",
+    4.5,
+    [_v("jacket-rain-m", 119.0, 6, size="M", color="Blue")],
+    ["jacket", "rain", "waterproof"],
+    "A light waterproof rain jacket that packs into its own pocket.",
+)
+FLEECE_ID = "fleece-ridge"
+FLEECE_CSV = (
+    "product_id,title,description,brand,category,tags,rating,attributes,image_url,"
+    "variant_id,price,currency,stock,available,option_size,option_color\n"
+    f"{FLEECE_ID},Ridgecrest Full-Zip Fleece Jacket,A warm full-zip polar fleece jacket for "
+    'cold mornings.,Ridgecrest,Fleece Jackets,fleece|jacket|warm,4.7,"{}",,'
+    f"{FLEECE_ID}-m,79.0,USD,9,true,M,Green\n"
+    f"{FLEECE_ID},Ridgecrest Full-Zip Fleece Jacket,,,,,,,,{FLEECE_ID}-l,79.0,USD,4,true,L,Green\n"
+)
+
+
+def write_store_with_jackets(path: Path) -> Path:
+    """The small catalog plus a rain jacket, as JSONL at `path` (the store before new stock)."""
+    path.write_text(
+        "\n".join(json.dumps(p) for p in [*PRODUCTS, RAIN_JACKET]) + "\n", encoding="utf-8"
+    )
+    return path
+
+
+def write_fleece_csv(path: Path) -> Path:
+    """New stock in a new category (Fleece Jackets), as the project's CSV format."""
+    path.write_text(FLEECE_CSV, encoding="utf-8")
+    return path

@@ -101,8 +101,9 @@ def ui_server(small_catalog: Catalog, small_catalog_dir: Path) -> Iterator[dict[
         yield urls
 
 
-@pytest.fixture
-def page(chromium: str) -> Iterator:
+@contextmanager
+def browser_page(chromium: str) -> Iterator:
+    """A fresh headless Chromium page; a screenshot of its last state when it closes."""
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -117,6 +118,12 @@ def page(chromium: str) -> Iterator:
             name = os.environ.get("PYTEST_CURRENT_TEST", "test").split(":")[-1].split(" ")[0]
             page.screenshot(path=str(ARTIFACTS / f"last-{name}.png"))
             browser.close()
+
+
+@pytest.fixture
+def page(chromium: str) -> Iterator:
+    with browser_page(chromium) as opened:
+        yield opened
 
 
 def login(page, base: str) -> None:  # type: ignore[no-untyped-def]
@@ -203,6 +210,17 @@ def test_widget_demo_bubble_answers_with_a_card(ui_server: dict[str, str], page)
     assert card.locator("[data-testid=card-price]").inner_text().startswith("$")
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "widget.png"))
+
+    # A comparison shows as one table in the widget (it used to come twice: the element and
+    # a Markdown copy in the message text). Wait for the turn to end before counting.
+    card.get_by_role("button", name="Compare").click()
+    page.locator("[data-testid=comparison-table]").first.wait_for(timeout=90_000)
+    page.locator("#chainlit-copilot #chat-input").wait_for()
+    page.wait_for_function(
+        "() => !document.querySelector('#chainlit-copilot').shadowRoot"
+        ".querySelector('#stop-button')"
+    )
+    assert page.locator("#chainlit-copilot table").count() == 1
 
 
 def test_a_failing_model_gets_a_friendly_reply_and_the_server_keeps_serving(

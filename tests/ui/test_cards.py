@@ -5,7 +5,6 @@ from __future__ import annotations
 from tools.contracts import Comparison, Recommendation
 from ui.cards import (
     card_props,
-    comparison_markdown,
     comparison_props,
     follow_ups,
     format_price,
@@ -83,7 +82,7 @@ def test_visible_recommendations_respects_settings() -> None:
     assert [r.product_id for r in shown] == ["a", "b", "c", "d"]
 
 
-def test_comparison_props_and_markdown() -> None:
+def test_comparison_props() -> None:
     comp = Comparison(
         product_ids=["a", "b"],
         columns=["", "Boot A", "Boot B"],
@@ -91,6 +90,4 @@ def test_comparison_props_and_markdown() -> None:
     )
     props = comparison_props(comp)
     assert props["columns"] == ["", "Boot A", "Boot B"] and len(props["rows"]) == 2
-    md = comparison_markdown(comp)
-    assert md.splitlines()[0] == "|  | Boot A | Boot B |"
-    assert "no\\|maybe" in md
+    assert props["rows"][1] == ["Waterproof", "yes", "no|maybe"]

@@ -9,6 +9,16 @@ const BADGE = {
   out: { background: "#fdecea", color: "#a12a20" },
 };
 
+// A root-relative image URL ("/demo-images/tents.svg") is served by the assistant's own
+// server. Inside the widget the page belongs to the store, so resolve it against the
+// assistant (apiClient knows its address) rather than the page.
+function imageSource(url) {
+  if (url && url.startsWith("/") && !url.startsWith("//") && typeof apiClient !== "undefined") {
+    return apiClient.buildEndpoint(url);
+  }
+  return url;
+}
+
 export default function ProductCard() {
   const [imageFailed, setImageFailed] = useState(!props.image_url);
   const compact = !!props.compact;
@@ -46,7 +56,8 @@ export default function ProductCard() {
     >
       {imageFailed ? placeholder : (
         <img
-          src={props.image_url}
+          src={imageSource(props.image_url)}
+          data-testid="card-image"
           alt={props.title}
           onError={() => setImageFailed(true)}
           style={{ width: size, height: size, objectFit: "cover", borderRadius: 10, flexShrink: 0 }}

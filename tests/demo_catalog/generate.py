@@ -1,7 +1,9 @@
 """Generate the bundled demo catalog of a fictional general store as JSONL.
 
-Run ``python3 catalog/demo/generate.py``: it rewrites ``products.jsonl`` beside this file and
-prints a short summary. The script needs only the standard library and draws everything from
+Run ``python3 tests/demo_catalog/generate.py``: it rewrites ``catalog/demo/products.jsonl`` (the
+shipped demo data) and prints a short summary. Each product's ``image_url`` names its category's
+illustration, served by the chat app from ``catalog/demo/images/`` (drawn by ``pictures.py``
+beside this file). The script needs only the standard library and draws everything from
 one ``random.Random(20261123)`` in a fixed order, so every run writes byte-identical output.
 
 Each category is data: brands, model names, attributes (every value carries the title words,
@@ -22,8 +24,8 @@ from random import Random
 from typing import Any
 
 SEED = 20261123
-OUT_PATH = Path(__file__).with_name("products.jsonl")
-IMAGE_BASE = "https://images.example-store.test"
+OUT_PATH = Path(__file__).resolve().parents[2] / "catalog" / "demo" / "products.jsonl"
+IMAGE_BASE = "/demo-images"  # the chat app serves catalog/demo/images/ here
 MAX_VARIANTS = 12
 OUT_OF_STOCK_SHARE = 0.04  # products with every variant at zero
 ZERO_STOCK_SHARE = 0.12  # variants at zero, the fully out-of-stock products included
@@ -4963,6 +4965,11 @@ def variant_id(pid: str, options: dict[str, str]) -> str:
     return "-".join([pid, *(p.upper() for p in parts)]) if parts else f"{pid}-STD"
 
 
+def picture_name(category: str) -> str:
+    """The file name of a category's illustration in catalog/demo/images/."""
+    return re.sub(r"[^a-z0-9]+", "-", category.lower()).strip("-") + ".svg"
+
+
 def to_record(draft: Draft) -> dict[str, Any]:
     """The documented JSONL shape of one product."""
     variants = [
@@ -4984,7 +4991,7 @@ def to_record(draft: Draft) -> dict[str, Any]:
         "tags": draft.tags,
         "rating": draft.rating,
         "attributes": draft.attributes,
-        "image_url": f"{IMAGE_BASE}/{draft.pid}.jpg",
+        "image_url": f"{IMAGE_BASE}/{picture_name(draft.category.name)}",
         "variants": variants,
     }
 
