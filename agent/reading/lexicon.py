@@ -172,9 +172,15 @@ class Lexicon:
             if ids and len(ids) <= 300:  # a word most titles share names nothing
                 for pid in ids:
                     counts[pid] = counts.get(pid, 0) + 1
-        # a brand and a kind ("Kestrel Audio earbuds") name a product line, not a product:
-        # at least one word must be the product's own (a model name)
-        own = said - self.generic_words
+        # a brand, a kind and a feature ("Kestrel Audio waterproof earbuds") name a product
+        # line, not a product: at least one word must be the product's own (a model name: a
+        # word few titles use)
+        qualities = self.quality_words()
+        own = {
+            w
+            for w in said - self.generic_words
+            if w not in qualities or len(self.word_titles.get(w, ())) <= 15
+        }
         best: tuple[float, int, str] | None = None
         for pid, n in counts.items():
             share = n / max(1, len(self.titles[pid]))
@@ -198,6 +204,10 @@ class Lexicon:
     def quality_words(self) -> set[str]:
         """Words that qualify a product rather than name one: yes/no features, text values of
         attributes, option values ("waterproof", "over ear", "merino", "black")."""
+        return self._qualities
+
+    @cached_property
+    def _qualities(self) -> set[str]:
         words = set(self.value_words)
         for keys in self.flag_attrs.values():
             for k in keys:

@@ -30,7 +30,9 @@ class Hit:
 
 def words_of(text: str) -> list[str]:
     """The message as folded words ("Don't" → "dont", "4-person" → "4 person")."""
-    return re.sub(r"(?<!\d)\.|\.(?!\d)", " ", fold(text.replace("-", " "))).split()
+    folded = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", fold(text.replace("-", " ")))
+    # "t-shirt" and "x-large" stay one word, as the catalog's values are normalised
+    return re.sub(r"\b([b-hj-z]) (?=[a-z])", r"\1", folded).split()
 
 
 def _phrases(items: list[Any]) -> list[Phrase]:
