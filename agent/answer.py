@@ -145,7 +145,7 @@ def make_finalize(catalog: Any, *, secrets: list[str]) -> Any:
             quoted = _policy_quote(this_turn)
             if quoted and kind == "reply":
                 reply = f"{prose} {quoted}".strip() if prose else quoted
-        dropped = [c for c in req.changes if "apply" in c or "dropped" in c or "no longer" in c]
+        dropped = [c for c in req.changes if "appl" in c or "dropped" in c or "no longer" in c]
         if dropped:
             reply += " (Note: " + "; ".join(dropped) + ".)"
         if turn.degraded and "degraded" not in reply:
@@ -166,6 +166,8 @@ def make_finalize(catalog: Any, *, secrets: list[str]) -> Any:
                 )
             )
         shown = [*picks, *alternatives]
+        if not shown:
+            req = _focus_from_reply(req, reply)
         out.append(AIMessage(content=render_text(reply, picks, alternatives)))
         turn.route = "end"
         turn.reply = reply
@@ -176,6 +178,16 @@ def make_finalize(catalog: Any, *, secrets: list[str]) -> Any:
         return {"messages": out, "turn": turn, "request": record_shown(req, shown)}
 
     return finalize
+
+
+def _focus_from_reply(req: ShopperRequest, reply: str) -> ShopperRequest:
+    """An answer that singles out one card ("the X (#3) is the warmest") puts it in focus, so
+    "that one in medium?" means it, whichever model wrote the answer."""
+    cards = {s.position: s.product_id for s in req.last_shown()}
+    named = {cards[int(n)] for n in re.findall(r"#(\d)\b", reply) if int(n) in cards}
+    if len(named) != 1:
+        return req
+    return req.model_copy(update={"focus": named.pop()})
 
 
 def _proposal(terminal: dict[str, Any] | None, last: Any) -> tuple[str, str, list[Candidate]]:

@@ -32,6 +32,7 @@ from tools.contracts import (
     TurnResult,
     Usage,
 )
+from tools.request import CardAction
 from tools.toolkit import make_tools
 
 log = logging.getLogger("agent.assistant")
@@ -151,6 +152,7 @@ class Assistant:
         message_id: str | None = None,
         context: dict | None = None,
         preferences: dict | None = None,
+        action: CardAction | None = None,
     ) -> TurnResult:
         """One turn, returning the whole result."""
         result: TurnResult | None = None
@@ -160,6 +162,7 @@ class Assistant:
             message_id=message_id,
             context=context,
             preferences=preferences,
+            action=action,
         ):
             if event.type == "final":
                 result = event.result
@@ -174,8 +177,12 @@ class Assistant:
         message_id: str | None = None,
         context: dict | None = None,
         preferences: dict | None = None,
+        action: CardAction | None = None,
     ) -> AsyncIterator[TurnEvent]:
-        """One turn as events: tool_start/tool_end while working, then tokens, then final."""
+        """One turn as events: tool_start/tool_end while working, then tokens, then final.
+
+        `action` is a product card's button (product id + what to do), sent as data.
+        """
         request_id = uuid.uuid4().hex[:16]
         token = request_id_var.set(request_id)
         started = time.perf_counter()
@@ -183,7 +190,14 @@ class Assistant:
             # One turn at a time per thread: a second message waits for the first to finish.
             async with self.locks.hold(thread_id):
                 async for event in self._turn(
-                    message, thread_id, message_id, context, preferences, request_id, started
+                    message,
+                    thread_id,
+                    message_id,
+                    context,
+                    preferences,
+                    request_id,
+                    started,
+                    action,
                 ):
                     yield event
         finally:
@@ -208,6 +222,7 @@ class Assistant:
         preferences: dict | None,
         request_id: str,
         started: float,
+        action: CardAction | None = None,
     ) -> AsyncIterator[TurnEvent]:
         prefs_in = preferences or {}
         message = (message or "").strip()
@@ -263,6 +278,8 @@ class Assistant:
         if prefs_in.get("answer_length") in ("short", "normal", "detailed"):
             turn.answer_length = prefs_in["answer_length"]
         turn.include_out_of_stock = bool(prefs_in.get("include_out_of_stock", False))
+        if action is not None and self._valid_context({"product_id": action.product_id}):
+            turn.action = action.model_dump()
         inputs: dict[str, Any] = {
             "messages": [HumanMessage(message, id=message_id or None)],
             "turn": turn,

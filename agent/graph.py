@@ -34,7 +34,8 @@ from agent.state_prompt import render_note, strip_note_tags
 from agent.textcalls import recover_tool_calls
 from agent.tokens import count_messages, count_tools
 from agent.trimming import trim
-from agent.understand import update_request
+from agent.understand import apply_action, update_request
+from tools.request import CardAction
 from tools.toolkit import TERMINAL_TOOLS
 
 log = logging.getLogger("agent.graph")
@@ -89,6 +90,8 @@ def build_graph(
             req = req.model_copy(update={"turn": req.turn + 1, "changes": [], "relation": None})
         if turn.include_out_of_stock and not _said_in_stock(turn.shopper_text):
             req.in_stock = False
+        if turn.action:
+            req = apply_action(req, CardAction.model_validate(turn.action))
         return {"request": req, "turn": turn}
 
     # -- agent -----------------------------------------------------------------------------
@@ -108,7 +111,11 @@ def build_graph(
             messages[last] = HumanMessage(
                 f"{strip_note_tags(shopper)}\n\n{note}",
                 id=messages[last].id,
-                additional_kwargs={"shopper_text": shopper, "shop_request": req.model_dump()},
+                additional_kwargs={
+                    "shopper_text": shopper,
+                    "shop_request": req.model_dump(),
+                    "shop_action": turn.action or {},
+                },
             )
         prompt = [system, *messages]
         if turn.correction:

@@ -37,6 +37,7 @@ class TurnScratch(BaseModel):
     max_items: int = 4
     answer_length: str = ""
     include_out_of_stock: bool = False
+    action: dict[str, Any] | None = None  # a card button's CardAction, when one was pressed
     # accounting
     model_calls: int = 0
     prompt_tokens: int = 0

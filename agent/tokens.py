@@ -30,6 +30,14 @@ def _encoding() -> Any:
         return None
 
 
+@lru_cache(maxsize=65536)
+def is_common_word(word: str) -> bool:
+    """Whether a word is one cl100k_base token: a frequent, correctly spelt English word
+    ("present", "skiing") rather than a typo ("hikng" is three tokens)."""
+    enc = _encoding()
+    return enc is not None and len(enc.encode(" " + word)) == 1
+
+
 def tokenizer_name() -> str:
     """Which counter is in use: "cl100k_base" or "chars/4"."""
     return "cl100k_base" if _encoding() is not None else "chars/4"

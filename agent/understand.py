@@ -16,7 +16,7 @@ from agent.reading.lexicon import Lexicon
 from agent.reading.reader import Reading
 from catalog.normalize import normalize_value
 from tools.contracts import Recommendation
-from tools.request import Relation, ShopperRequest, ShownItem
+from tools.request import CardAction, Relation, ShopperRequest, ShownItem
 
 
 def update_request(prev: ShopperRequest, r: Reading, lex: Lexicon) -> ShopperRequest:
@@ -91,11 +91,11 @@ def _switch_need(req: ShopperRequest, r: Reading, lex: Lexicon) -> None:
     req.focus = None
     if not had_need:
         return
-    if req.min_price is not None and r.budget.min_price is None:
-        req.changes.append(f"dropped the ${req.min_price:,.2f} minimum from the {before}")
-        req.min_price = None
-    if req.approx_price and not r.budget.found:
-        req.changes.append(f"dropped the budget around the {before}")
+    if not r.budget.found and (req.min_price is not None or req.max_price is not None):
+        # a budget belongs to the thing it was stated for: a coat's cap is no laptop's
+        req.changes.append(
+            f"the {_budget_text(req)} budget was for the {before}; say if it applies"
+        )
         req.min_price = req.max_price = None
         req.approx_price = False
     if req.exclude_terms and not r.exclude_terms:
@@ -228,4 +228,23 @@ def record_shown(
         )
     out.shown = out.shown[-40:]
     out.focus = recs[0].product_id if (focus_single and len(recs) == 1) else None
+    kinds = {r.category for r in recs if r.category}
+    if not out.categories and len(recs) >= 2 and len(kinds) == 1:
+        # what the shopper asked for turned out to be one kind of product: later turns
+        # ("cheaper?", "in black") stay with it
+        out.categories = [kinds.pop()]
+    return out
+
+
+def apply_action(req: ShopperRequest, action: CardAction) -> ShopperRequest:
+    """A card button: "more like this" relates the request to that card, "check my size" and
+    "details" put it in focus, "compare" clears the focus (the engine compares the cards)."""
+    out = req.model_copy(deep=True)
+    item = out.shown_item(action.product_id)
+    if action.kind == "more_like":
+        label = f"#{item.position} shown" if item and item in out.last_shown() else "that one"
+        out.relation = Relation(kind="similar", product_ids=[action.product_id], label=label)
+        if item and item.category and not out.categories:
+            out.categories = [item.category]
+    out.focus = None if action.kind == "compare" else action.product_id
     return out

@@ -51,6 +51,14 @@ class AttributeWant(BaseModel):
     label: str  # the shopper's words, e.g. "40 L"
 
 
+class CardAction(BaseModel):
+    """A product card's button, sent as data (not as prose a parser must read back)."""
+
+    kind: Literal["more_like", "compare", "size", "details"]
+    product_id: str
+    others: list[str] = Field(default_factory=list)  # compare: the other cards
+
+
 class ShopperRequest(BaseModel):
     """The active request. Empty fields mean "not stated"."""
 

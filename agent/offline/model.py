@@ -13,7 +13,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
-from agent.offline import questions, shopping, talk
+from agent.offline import comparing, questions, shopping, talk
 from agent.offline.context import Ctx, build_ctx, call
 from agent.offline.understanding import ActIndex
 
@@ -25,8 +25,8 @@ POLICIES: dict[str, Policy] = {
     "out_of_scope": talk.out_of_scope,
     "other_language": talk.other_language,
     "product_question": questions.product_question,
-    "comparative": questions.comparative,
-    "compare": questions.compare,
+    "comparative": comparing.comparative,
+    "compare": comparing.compare,
     "size_help": questions.size_help,
     "request": shopping.request,
     "more_like": shopping.more_like,
@@ -80,7 +80,7 @@ class OfflineEngine(BaseChatModel):
             return _finish(ctx)
         if ctx.act == "product_ids":
             several = len(ctx.reading.ids) >= 2 or ctx.reading.unknown_names
-            policy = questions.compare if several else questions.product_question
+            policy = comparing.compare if several else questions.product_question
         else:
             policy = POLICIES.get(ctx.act, shopping.request)
         return policy(ctx)

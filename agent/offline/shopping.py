@@ -92,6 +92,8 @@ def recommend(ctx: Ctx, items: list[dict[str, Any]], message: str = "") -> AIMes
 
 def first_search(ctx: Ctx) -> AIMessage:
     req = ctx.request
+    if not (req.need or req.categories or ctx.reading.content or req.relation or req.attributes):
+        return vague(ctx)  # "a present for someone": nothing yet says what
     category = req.categories[0] if len(req.categories) == 1 else None
     plain = not req.attributes and not req.options and not req.brands
     cheap = _CHEAPEST_RE.search(ctx.text) or (plain and _CHEAP_RE.search(ctx.text))

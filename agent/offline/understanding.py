@@ -8,6 +8,7 @@ are combined by a few ordered rules below; the example utterances are data a sto
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from dataclasses import dataclass
@@ -86,11 +87,13 @@ class ActIndex:
             texts = [t for _, t in pairs]
             encoder, store = self.catalog.encoder, self.catalog.store
             keys = {text_hash(t): t for t in texts}
-            cached: dict[str, np.ndarray] = {}
-            try:
-                cached = store.cached_vectors(encoder.model_name, list(keys))
-            except Exception:  # noqa: BLE001 - no cache is only slower
-                cached = {}
+            # the bundled examples ship encoded (acts.npz); a store's own lines are encoded
+            # once and kept in the catalog's embedding cache
+            cached = shipped_vectors(encoder.model_name)
+            with contextlib.suppress(Exception):  # no cache is only slower
+                cached.update(
+                    store.cached_vectors(encoder.model_name, list(set(keys) - set(cached)))
+                )
             missing = [h for h in keys if h not in cached]
             if missing:
                 fresh = dict(zip(missing, encoder.encode([keys[h] for h in missing]), strict=True))
@@ -117,6 +120,33 @@ class ActIndex:
         act = max(votes, key=lambda a: votes[a])
         best = next(i for i in top if self._labels[i] == act)
         return act, float(sims[best]), self._texts[best]
+
+
+VECTORS = _DIR / "acts.npz"
+
+
+def shipped_vectors(model_name: str) -> dict[str, np.ndarray]:
+    """The bundled example vectors by text hash (empty for another embedding model)."""
+    if not VECTORS.exists():
+        return {}
+    data = np.load(VECTORS)
+    if str(data["model"]) != model_name:
+        return {}
+    return dict(zip([str(h) for h in data["hashes"]], data["vectors"], strict=True))
+
+
+def export_vectors(encoder: Any) -> None:
+    """Write acts.npz for the bundled examples (run after editing acts.yaml:
+    `python -c "from catalog.embedding import Encoder; from agent.offline.understanding import
+    export_vectors; export_vectors(Encoder())"`)."""
+    texts = sorted({t for lines in examples().values() for t in lines})
+    vectors = encoder.encode(texts)
+    np.savez_compressed(
+        VECTORS,
+        model=np.array(encoder.model_name),
+        hashes=np.array([text_hash(t) for t in texts]),
+        vectors=vectors.astype(np.float32),
+    )
 
 
 def understand(text: str, reading: Reading, shown: int, index: ActIndex) -> Understood:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -108,7 +109,12 @@ def starts_after(words: list[str], index: int, phrases: list[Phrase]) -> bool:
     return any(tuple(words[index : index + len(p)]) == p for p in phrases)
 
 
-def correct_typos(words: list[str], targets: set[str], protected: set[str]) -> list[str]:
+def correct_typos(
+    words: list[str],
+    targets: set[str],
+    protected: set[str],
+    is_word: Callable[[str], bool] = lambda w: False,
+) -> list[str]:
     """Words misspelt close to a catalog word ("hikng" → "hiking"); others unchanged.
 
     Only words of five letters or more that are not catalog words themselves are corrected,
@@ -118,13 +124,13 @@ def correct_typos(words: list[str], targets: set[str], protected: set[str]) -> l
     out = []
     pool = sorted(targets)
     for w in words:
-        if len(w) < 5 or not w.isalpha() or w in targets or w in protected:
+        if len(w) < 5 or not w.isalpha() or w in targets or w in protected or is_word(w):
             out.append(w)
             continue
         close = difflib.get_close_matches(w, pool, n=1, cutoff=0.8)
         # "charge" is no misspelt "charger": a word that is the start of another is a word
-        if close and (close[0].startswith(w) or w.startswith(close[0])):
-            close = []
+        if close and (close[0].startswith(w) or w.startswith(close[0]) or close[0][0] != w[0]):
+            close = []  # typos keep the first letter; "skiing" is no misspelt "king"
         out.append(close[0] if close else w)
     return out
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from agent.reading import phrases as ph
 from agent.reading.attributes import flag_wants, numeric_wants, text_wants
 from agent.reading.lexicon import Lexicon
+from agent.tokens import is_common_word
 from catalog.normalize import normalize_value
 from catalog.query_text import Budget, parse_budget, units_and_cues
 from catalog.store import STOPWORDS
@@ -47,6 +48,7 @@ class Reading:
     words: list[str] = field(default_factory=list)  # folded, typo-corrected
     budget: Budget = field(default_factory=lambda: Budget(None, None, ""))
     categories: list[str] = field(default_factory=list)  # display names, any of
+    category_hints: list[str] = field(default_factory=list)  # weak: "a jacket for skiing"
     brands: list[str] = field(default_factory=list)
     exclude_brands: list[str] = field(default_factory=list)
     exclude_terms: list[str] = field(default_factory=list)
@@ -83,7 +85,7 @@ def read(text: str, lex: Lexicon) -> Reading:
     protected = set(STOPWORDS) | ph.cue_words() | units_and_cues() | lex.title_words
     protected |= lex.value_words
     targets = _typo_targets(lex)
-    r.words = ph.correct_typos(raw, targets, protected)
+    r.words = ph.correct_typos(raw, targets, protected | ph.filler(), is_common_word)
     c = ph.cues()
     w = r.words
     r.question = "?" in text or bool(_QUESTION_START.search(text))
@@ -105,7 +107,7 @@ def read(text: str, lex: Lexicon) -> Reading:
     r.ordinals = _ordinals(text, w)
     r.pronoun = ph.any_of(w, c["pronouns"])
     r.relation = _relation(w, r.question)
-    r.categories = _categories(w, lex)
+    r.categories, r.category_hints = _categories(w, lex)
     _brands(r, lex)
     r.options = _options(r, lex)
     r.content = _content(r)
@@ -207,8 +209,10 @@ def _norm_words(words: list[str]) -> list[str]:
     return [normalize_value(x) or x for x in words]
 
 
-def _categories(words: list[str], lex: Lexicon) -> list[str]:
-    """Categories named by their full name, else by their head word when only one has it.
+def _categories(words: list[str], lex: Lexicon) -> tuple[list[str], list[str]]:
+    """Categories named by their full name, else by their head word when only one has it;
+    and weak hints: a head word said with words the catalog does not use to qualify it ("a
+    jacket for skiing" may be no rain jacket), which are no requirement.
 
     A name used as a modifier ("laptop bag", "a case for my phone") is not a request for it.
     """
@@ -227,6 +231,7 @@ def _categories(words: list[str], lex: Lexicon) -> list[str]:
                     found.append((i, i + n, lex.vocab.categories[key]))
                     taken.update(range(i, i + n))
                     break
+    weak = False
     if not found:
         heads: dict[str, list[str]] = {}
         for key in lex.vocab.categories:
@@ -235,6 +240,8 @@ def _categories(words: list[str], lex: Lexicon) -> list[str]:
             x = x.split()[-1] if x else x
             if x in heads and len(heads[x]) == 1 and i not in taken:
                 found.append((i, i + 1, lex.vocab.categories[heads[x][0]]))
+                taken.add(i)
+        weak = bool(found) and _unqualified(words, taken, lex)
     if not found:
         # a word only one category's titles use ("daypack" → Backpacks)
         options = _option_words(lex)
@@ -253,7 +260,18 @@ def _categories(words: list[str], lex: Lexicon) -> list[str]:
             continue
         if display not in out:
             out.append(display)
-    return out
+    return ([], out) if weak else (out, [])
+
+
+def _unqualified(words: list[str], taken: set[int], lex: Lexicon) -> bool:
+    """Other content words that are no quality, option, brand or filler of the catalog."""
+    skip = set(STOPWORDS) | ph.filler() | ph.cue_words() | units_and_cues() | lex.quality_words()
+    brand_words = {w for key in lex.vocab.brands for w in key.split()}
+    return any(
+        w not in skip and w not in brand_words and len(w) > 2 and not w.isdigit()
+        for i, w in enumerate(words)
+        if i not in taken
+    )
 
 
 _POSSESSIVE = frozenset({"my", "your", "his", "her", "our", "their"})
