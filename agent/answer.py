@@ -25,7 +25,7 @@ from agent.guards import ground_reason, row_text
 from agent.state import ShopState, request_of, turn_of
 from agent.understand import record_shown
 from tools.contracts import Alternative, Comparison, Recommendation
-from tools.fit import Candidate, Checked, check
+from tools.fit import Candidate, Checked, check, required_categories
 from tools.recommend import (
     RecItem,
     alternatives_line,
@@ -241,13 +241,14 @@ def _gathered_ids(this_turn: list[BaseMessage]) -> list[str]:
 
 def _retrieve(catalog: Any, req: ShopperRequest, limit: int) -> list[Candidate]:
     """Deterministic retrieval from the request, when nothing was gathered."""
-    if catalog is None or not (req.need or req.categories):
+    kinds = required_categories(req)  # a kind the shopper never named does not narrow it
+    if catalog is None or not (req.need or kinds):
         return []
     try:
         constraints = req.constraints()
-        if len(req.categories) == 1:
-            constraints = constraints.model_copy(update={"category": req.categories[0]})
-        result = catalog.searcher.search(req.need or " ".join(req.categories), constraints, k=limit)
+        if len(kinds) == 1:
+            constraints = constraints.model_copy(update={"category": kinds[0]})
+        result = catalog.searcher.search(req.need or " ".join(kinds), constraints, k=limit)
     except Exception:  # noqa: BLE001 - the answer says nothing was found
         return []
     return [Candidate(h.product_id, h.variant_id) for h in result.hits]

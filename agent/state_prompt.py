@@ -28,6 +28,8 @@ def constraint_lines(req: ShopperRequest) -> list[str]:
         what = req.need or ""
         if req.categories:
             what += f" (category: {' or '.join(req.categories)})"
+        elif req.kind:
+            what += f" (the cards shown were {req.kind}; not a requirement)"
         lines.append(f"wants: {what.strip()}")
     lo, hi = req.min_price, req.max_price
     if lo is not None and hi is not None:

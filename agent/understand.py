@@ -88,6 +88,7 @@ def _switch_need(req: ShopperRequest, r: Reading, lex: Lexicon) -> None:
     before = ", ".join(req.categories) or req.need or "earlier request"
     had_need = bool(req.categories or req.need)
     req.categories = list(r.categories)
+    req.kind = None
     req.focus = None
     if not had_need:
         return
@@ -200,7 +201,7 @@ def _relation(req: ShopperRequest, r: Reading, refs: list[ShownItem]) -> None:
     ids = [s.product_id for s in base]
     req.relation = Relation(kind=r.relation, product_ids=ids, price=price, label=label)
     if r.relation == "similar" and len(base) == 1 and base[0].category and not r.categories:
-        req.categories = [base[0].category]
+        req.kind = base[0].category
 
 
 def record_shown(
@@ -229,10 +230,11 @@ def record_shown(
     out.shown = out.shown[-40:]
     out.focus = recs[0].product_id if (focus_single and len(recs) == 1) else None
     kinds = {r.category for r in recs if r.category}
-    if not out.categories and len(recs) >= 2 and len(kinds) == 1:
+    if not out.categories and len(recs) >= 2:
         # what the shopper asked for turned out to be one kind of product: later turns
-        # ("cheaper?", "in black") stay with it
-        out.categories = [kinds.pop()]
+        # ("cheaper?", "in black") stay with it; a kind the shopper never named guides, it is
+        # no requirement (a later, different need is not held to it)
+        out.kind = kinds.pop() if len(kinds) == 1 else None
     return out
 
 
@@ -245,6 +247,6 @@ def apply_action(req: ShopperRequest, action: CardAction) -> ShopperRequest:
         label = f"#{item.position} shown" if item and item in out.last_shown() else "that one"
         out.relation = Relation(kind="similar", product_ids=[action.product_id], label=label)
         if item and item.category and not out.categories:
-            out.categories = [item.category]
+            out.kind = item.category
     out.focus = None if action.kind == "compare" else action.product_id
     return out

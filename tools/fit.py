@@ -100,6 +100,16 @@ def as_recommendation(product: Product, variant: Variant, reason: str = "") -> R
     )
 
 
+def required_categories(request: ShopperRequest) -> list[str]:
+    """The categories a pick must be in: the ones the shopper named; else, for "cheaper?" or
+    "more like this", the one kind the cards it relates to share (the relation is to them)."""
+    if request.categories:
+        return list(request.categories)
+    if request.relation is not None and request.kind:
+        return [request.kind]
+    return []
+
+
 @dataclass
 class Rules:
     """A request resolved against the catalog's vocabulary, ready to check products."""
@@ -125,7 +135,7 @@ class Rules:
             variant_rules=resolve_lenient(budget, vocab),
             brands=_brand_keys(request.brands, vocab),
             excluded_brands=_brand_keys(request.exclude_brands, vocab),
-            categories={normalize_value(c) for c in request.categories},
+            categories={normalize_value(c) for c in required_categories(request)},
             excluded=set(request.excluded_ids()),
         )
 
@@ -178,7 +188,7 @@ class Rules:
             if f" {fold(term)} " in title or f" {fold(term)}s " in title:
                 out.append(Violation(code="excluded_term", detail=f"is a {term}, excluded"))
         if self.categories and normalize_value(product.category) not in self.categories:
-            wanted = " or ".join(r.categories)
+            wanted = " or ".join(required_categories(r))
             out.append(
                 Violation(code="category_mismatch", detail=f"a {product.category}, not {wanted}")
             )

@@ -64,6 +64,9 @@ class ShopperRequest(BaseModel):
 
     need: str = ""  # the shopper's words for what they want ("waterproof hiking boots")
     categories: list[str] = Field(default_factory=list)  # catalog display names, any of
+    # The one kind of product the last cards shared when the shopper named none: guides later
+    # turns ("cheaper?"), but is never a requirement (only stated categories are checked).
+    kind: str | None = None
     min_price: float | None = None
     max_price: float | None = None
     approx_price: bool = False  # the bounds are a window around "about X"

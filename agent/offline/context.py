@@ -10,10 +10,12 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
+from agent.offline.meaning import meaning
 from agent.offline.understanding import ActIndex, Understood, understand
 from agent.reading.lexicon import Lexicon
 from agent.reading.reader import Reading, read
@@ -63,6 +65,19 @@ class Ctx:
     def shown(self) -> list[ShownItem]:
         """The cards on screen, in order."""
         return self.request.last_shown()
+
+    @cached_property
+    def kinds(self) -> list[str]:
+        """The categories this turn searches in: the ones the shopper named, else the kind the
+        last cards shared while the message stays with it (a relation to them, no new words,
+        or new words nearest in meaning to that kind)."""
+        req = self.request
+        if req.categories or not req.kind:
+            return list(req.categories)
+        if req.relation is not None or not self.reading.content:
+            return [req.kind]
+        best = meaning(self.catalog, self.text).best
+        return [req.kind] if best in (None, req.kind) else []
 
     def called(self, *names: str) -> list[Result]:
         """This turn's results of the named tools, oldest first."""

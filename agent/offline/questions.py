@@ -199,7 +199,7 @@ def size_help(ctx: Ctx) -> AIMessage:
             return call("check_inventory", {"product_ids": targets[:1], "options": {"size": size}})
         return reply(_stock_answer(ctx.last("check_inventory").items[0], {"size": size}))  # type: ignore[union-attr]
     if not targets:
-        category = (ctx.request.categories or ["this category"])[0].lower()
+        category = (ctx.kinds or ["this category"])[0].lower()
         return call(
             "ask_clarifying_question", {"question": say("size_ask_plain", category=category)}
         )

@@ -16,6 +16,7 @@ from typing import Any
 from langchain_core.messages import AIMessage
 
 from agent.offline.context import Ctx, Result, call
+from agent.offline.meaning import LEAN, meaning
 from agent.offline.ranking import attributes_of, meets, rank, ruled_out, varied
 from agent.offline.talk import reply, say
 from agent.reading import phrases as ph
@@ -35,7 +36,7 @@ def search_words(ctx: Ctx) -> str:
     thing, earlier words plus this refinement otherwise), with the category's name."""
     need = ctx.request.need or " ".join(ctx.reading.content)
     words = need.split()
-    category = ctx.request.categories[0].lower() if ctx.request.categories else ""
+    category = ctx.kinds[0].lower() if ctx.kinds else ""
     stems = {w.rstrip("s") for w in words} | set(words)
     if category and not set(ph.words_of(category)) & stems:
         words.append(category)
@@ -51,9 +52,10 @@ def request(ctx: Ctx) -> AIMessage:
     if last.artifact.get("unknown"):
         return _retry_without_unknown(ctx, last)
     items = [i for i in last.items if not ruled_out(i, ctx.request)]
-    if not ctx.request.categories:
+    if not ctx.kinds and not last.args.get("category"):
         items = _near_enough(items)  # an open request: only what is close to it
-        if items and not _near(items, ctx.reading.content or ctx.request.need.split()):
+        words = ctx.reading.content or ctx.request.need.split()
+        if items and not _near(items, words) and not meaning(ctx.catalog, ctx.text).close:
             return not_sold(ctx, items)
     if not items:
         return _nothing(ctx, last)
@@ -66,11 +68,11 @@ def request(ctx: Ctx) -> AIMessage:
     ranked = rank(items, ctx.request, attrs)
     meeting = [i for i in ranked if meets(i, ctx.request, attrs)]
     wants = ctx.request.attributes
-    if wants and len(meeting) < 2 and len(searches) == 1 and ctx.request.categories:
+    if wants and len(meeting) < 2 and len(searches) == 1 and ctx.kinds:
         # too few meet "4-person" / "around 40 L" among the closest matches: look wider
         return call(
             "browse_by_price",
-            {"category": ctx.request.categories[0], "sort": "rating", "limit": 20},
+            {"category": ctx.kinds[0], "sort": "rating", "limit": 20},
         )
     if wants and len(searches) > 1:
         merged = {i["id"]: i for s in searches for i in s.items}
@@ -78,7 +80,7 @@ def request(ctx: Ctx) -> AIMessage:
         ranked = rank(list(merged.values()), ctx.request, attrs)
         meeting = [i for i in ranked if meets(i, ctx.request, attrs)]
     picks = meeting or ranked
-    if not ctx.request.categories and not ctx.reading.categories:
+    if not ctx.kinds and not ctx.reading.categories:
         picks = varied(picks, ctx.max_items)
     return recommend(ctx, picks[: ctx.max_items])
 
@@ -90,11 +92,19 @@ def recommend(ctx: Ctx, items: list[dict[str, Any]], message: str = "") -> AIMes
     return call("recommend", {"items": chosen, "message": message})
 
 
+def meant_category(ctx: Ctx) -> str | None:
+    """The category the request means when no word names one (by meaning, agent/offline/
+    meaning.py), or None when none is clearly nearest."""
+    if ctx.kinds or not (ctx.reading.content or ctx.request.need):
+        return None
+    return meaning(ctx.catalog, ctx.text).best
+
+
 def first_search(ctx: Ctx) -> AIMessage:
     req = ctx.request
-    if not (req.need or req.categories or ctx.reading.content or req.relation or req.attributes):
+    if not (req.need or ctx.kinds or ctx.reading.content or req.relation or req.attributes):
         return vague(ctx)  # "a present for someone": nothing yet says what
-    category = req.categories[0] if len(req.categories) == 1 else None
+    category = ctx.kinds[0] if len(ctx.kinds) == 1 else meant_category(ctx)
     plain = not req.attributes and not req.options and not req.brands
     cheap = _CHEAPEST_RE.search(ctx.text) or (plain and _CHEAP_RE.search(ctx.text))
     if category and (cheap or _BEST_RE.search(ctx.text)):
@@ -131,7 +141,7 @@ def _nothing(ctx: Ctx, last: Result) -> AIMessage:
         or req.attributes
         or req.brands
         or req.relation is not None
-        or req.categories
+        or ctx.kinds
     )
     if constrained and alternatives:
         return recommend(ctx, alternatives[: ctx.max_items])
@@ -148,13 +158,20 @@ def not_sold(ctx: Ctx, nearest: list[dict[str, Any]]) -> AIMessage:
 
 
 def vague(ctx: Ctx) -> AIMessage:
-    """One short question with concrete options from the catalog (nearest to what was said)."""
+    """One short question with concrete options from the catalog (nearest to what was said);
+    a request whose meaning clearly points at one kind of product gets products instead."""
+    if ctx.reading.content and not ctx.called(*SEARCHES) and meant_category(ctx):
+        return request(ctx)
     looked = ctx.last(*SEARCHES)
     if looked is None:
         query = search_words(ctx) or ctx.text
         return call("search_products", {"query": query, "limit": 24, "exclude_shown": False})
-    options = _categories(looked.items)[:4]
-    if len(options) < 3:  # too few near ones: a spread of the catalog's own categories
+    # the kinds nearest in meaning first ("music on the train": headphones, earbuds), then
+    # the kinds the search found
+    nearest = [n.lower() for n, sim in meaning(ctx.catalog, ctx.text).ranked if sim >= LEAN]
+    options = nearest[:4] if len(nearest) >= 2 else []
+    options = options or list(dict.fromkeys([*nearest, *_categories(looked.items)]))[:4]
+    if len(options) < 2:  # too few near ones: a spread of the catalog's own categories
         spread = sorted(ctx.lex.vocab.categories.values())
         step = max(1, len(spread) // 4)
         options += [c.lower() for c in spread[::step] if c.lower() not in options]

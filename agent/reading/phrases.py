@@ -48,6 +48,7 @@ def cues() -> dict[str, Any]:
     raw = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
     return {
         "relation": {k: _phrases(v) for k, v in raw["relation"].items()},
+        "proposal": _phrases(raw["proposal"]),
         "clear_budget": _phrases(raw["clear_budget"]),
         "clear_option": {k: _phrases(v) for k, v in raw["clear_option"].items()},
         "clear_brand": _phrases(raw["clear_brand"]),

@@ -89,6 +89,8 @@ def read(text: str, lex: Lexicon) -> Reading:
     c = ph.cues()
     w = r.words
     r.question = "?" in text or bool(_QUESTION_START.search(text))
+    if r.question and _proposes(w, c["proposal"]):
+        r.question = False  # "what about something for ...?" asks for a thing, not about one
     r.ids = list(dict.fromkeys(_ID_RE.findall(text)))
     if lex.numeric_ids:
         for m in _NUM_IDS_RE.finditer(text):
@@ -252,7 +254,10 @@ def _categories(words: list[str], lex: Lexicon) -> tuple[list[str], list[str]]:
                 continue
             display = lex.category_of_word(x)
             if display is not None:
+                # a word only one category's titles use ("warm": Extra Warm Duvets) hints
+                # at it; the shopper named no category, so it is no requirement
                 found.append((i, i + 1, display))
+                weak = True
                 break
     out: list[str] = []
     for start, end, display in sorted(found):
@@ -261,6 +266,17 @@ def _categories(words: list[str], lex: Lexicon) -> tuple[list[str], list[str]]:
         if display not in out:
             out.append(display)
     return ([], out) if weak else (out, [])
+
+
+def _proposes(words: list[str], proposals: list[tuple[str, ...]]) -> bool:
+    """The message opens with a proposal cue (after a greeting or "and", "ok", "so")."""
+    start = 0
+    while start < len(words) and words[start] in _OPENERS:
+        start += 1
+    return any(tuple(words[start : start + len(p)]) == p for p in proposals)
+
+
+_OPENERS = frozenset({"and", "ok", "okay", "so", "hmm", "well", "hi", "hey", "thanks", "then"})
 
 
 def _unqualified(words: list[str], taken: set[int], lex: Lexicon) -> bool:

@@ -412,3 +412,28 @@ async def test_details_never_echo_description_injection(assistant, demo_catalog)
         low = r.reply.lower()
         assert "ignore previous" not in low and "free" not in low and "system:" not in low
         assert art["items"][0]["title"] in r.reply
+
+
+async def test_a_new_need_is_not_held_to_the_kind_shown_before(assistant, demo_catalog) -> None:
+    """Coffee makers shown for "something for my morning coffee" (no category named): a later
+    need that means another kind gets that kind, and "cheaper?" stays with it."""
+    t = "kinds"
+    r1 = await assistant.arun("something for my morning coffee", thread_id=t)
+    check_recs(demo_catalog, r1.recommendations, category="Coffee Makers", in_stock=True)
+    r2 = await assistant.arun("what about something to keep my feet dry on hikes", thread_id=t)
+    assert r2.recommendations
+    check_recs(demo_catalog, r2.recommendations, category="Hiking Boots", in_stock=True)
+    r3 = await assistant.arun("cheaper?", thread_id=t)
+    top = min(x.price for x in r2.recommendations)
+    check_recs(
+        demo_catalog, r3.recommendations, category="Hiking Boots", max_price=top, in_stock=True
+    )
+    assert all(x.price < top for x in r3.recommendations)
+
+
+async def test_what_the_store_does_not_sell_gets_an_honest_no(assistant) -> None:
+    """A need no category is near in meaning ("warm up leftovers" on a store without
+    microwaves) is not answered with duvets because their titles say "warm"."""
+    r = await assistant.arun("I need something to warm up leftovers", thread_id="no-microwave")
+    assert not r.recommendations
+    assert "don't carry" in r.reply

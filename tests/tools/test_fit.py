@@ -101,3 +101,15 @@ def test_several_reasons_are_all_given(demo_catalog) -> None:
     req = ShopperRequest(max_price=100, exclude_brands=["Cairnworks"], options={"size": "13"})
     out = check(demo_catalog, [Candidate(BOOT)], req)
     assert {"over_budget", "brand_excluded", "option_unavailable"} <= set(codes(out, BOOT))
+
+
+def test_a_kind_the_shopper_never_named_is_no_requirement(demo_catalog) -> None:
+    """Cards that happened to share a category guide later turns; a new need is not held to
+    it, but "cheaper?" about those cards is (the relation is to them)."""
+    req = ShopperRequest(need="morning coffee", kind="Coffee Makers")
+    out = check(demo_catalog, [Candidate(BOOT)], req)
+    assert [r.product_id for r in out.fits] == [BOOT]
+    cheaper = req.model_copy(
+        update={"relation": Relation(kind="cheaper", product_ids=["KIT-00243"], price=200)}
+    )
+    assert "category_mismatch" in codes(check(demo_catalog, [Candidate(BOOT)], cheaper), BOOT)
