@@ -277,7 +277,9 @@ def explain_variant(variant: Variant, rc: Resolved) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     price = float(variant.price)
     if rc.max_price is not None and price > rc.max_price + 1e-9:
-        out.append(("over_budget", f"over budget by {_money(price - rc.max_price)}"))
+        # the shopper's own figure, never a derived one ("over budget by $9.99" puts a dollar
+        # amount in the reply that no product or message states)
+        out.append(("over_budget", f"over your {_money(rc.max_price)} budget"))
     if rc.min_price is not None and price < rc.min_price:
         out.append(("under_budget", f"below your {_money(rc.min_price)} minimum"))
     values = {o.name: o.value_norm for o in variant.option_rows}

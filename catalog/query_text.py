@@ -135,13 +135,7 @@ def _amounts(toks: list[_Tok]) -> list[_Amount]:
                     continue
                 value = None
         elif t in words and not (t == "a" and not _next_is(toks, i, mult)):
-            value, j = words[t], i + 1
-            # "twenty five", "one hundred fifty", "five hundred"
-            while j < len(toks) and toks[j].text in words and toks[j].text != "a":
-                if words[toks[j].text] >= value:
-                    break
-                value += words[toks[j].text]
-                j += 1
+            value, j = _word_number(toks, i, words)  # "twenty five", "five"
             last = j - 1
         if value is None:
             i += 1
@@ -152,14 +146,18 @@ def _amounts(toks: list[_Tok]) -> list[_Amount]:
             value *= factor
             suffixed = suffixed or factor >= 1000
             j += 1
-            # "one thousand two hundred"
-            if j < len(toks) and toks[j].text in words and toks[j].text != "a":
-                extra, k = words[toks[j].text], j + 1
-                if k < len(toks) and toks[k].text in mult and mult[toks[k].text] < factor:
-                    extra *= mult[toks[k].text]
+            # "one thousand two hundred", "two hundred and fifty", "a hundred and seventy five"
+            k = j + 1 if j < len(toks) and toks[j].text == "and" else j
+            if k < len(toks) and toks[k].text in words and toks[k].text != "a":
+                extra, k = _word_number(toks, k, words)
+                scale = mult.get(toks[k].text, 0.0) if k < len(toks) else 0.0
+                if 0 < scale < factor:
+                    extra *= scale
                     k += 1
-                value += extra
-                j = k
+                # "... hundred and two hundred": a second amount (a range), not a sum
+                if extra < factor and not scale >= factor:
+                    value += extra
+                    j = k
         last = j - 1
         if t == "a" and last == i:
             i += 1  # the article, not "a hundred"
@@ -174,6 +172,17 @@ def _amounts(toks: list[_Tok]) -> list[_Amount]:
         out.append(amount)
         i = last + 1
     return out
+
+
+def _word_number(toks: list[_Tok], i: int, words: dict[str, float]) -> tuple[float, int]:
+    """The number words from `i` ("twenty five" -> 25) and the index after them."""
+    value, j = words[toks[i].text], i + 1
+    while j < len(toks) and toks[j].text in words and toks[j].text != "a":
+        if words[toks[j].text] >= value:
+            break
+        value += words[toks[j].text]
+        j += 1
+    return value, j
 
 
 def _next_is(toks: list[_Tok], i: int, words: dict[str, float]) -> bool:

@@ -115,8 +115,8 @@ def miss_text(alt: Alternative) -> str:
 
 
 def fact_reason(rec: Recommendation, product: Product | None, req: ShopperRequest) -> str:
-    """A reason rendered from the row and the request ("Waterproof, size 10 in stock, $21.00
-    under your budget, rated 4.6"), for a pick the model gave no usable reason for."""
+    """A reason rendered from the row and the request ("Waterproof, size 10 in stock,
+    within your budget, rated 4.6"), for a pick the model gave no usable reason for."""
     parts: list[str] = []
     attrs: dict[str, Any] = dict(product.attributes or {}) if product is not None else {}
     wanted = {a.key for a in req.attributes}
@@ -136,8 +136,8 @@ def fact_reason(rec: Recommendation, product: Product | None, req: ShopperReques
     parts.append(f"{options_text(asked)} {stock}".strip() if asked else stock)
     hi = req.effective_max_price()
     if hi is not None and rec.price <= hi:
-        room = hi - rec.price
-        parts.append(f"{money(room)} under your budget" if room >= 0.01 else "right at your budget")
+        # no derived amount ("$35.00 under"): every figure on a card is a row's or the shopper's
+        parts.append("within your budget" if hi - rec.price >= 0.01 else "right at your budget")
     if rec.rating is not None and rec.rating >= 4.0:
         parts.append(f"rated {rec.rating:.1f}")
     text = ", ".join(p for p in parts if p)

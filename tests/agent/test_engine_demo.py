@@ -245,7 +245,7 @@ async def test_quality_bar_waterproof_boots(assistant, demo_catalog) -> None:
     for product, rec in zip(products, r.recommendations, strict=True):
         assert product.attributes.get("waterproof") is True
         assert rec.variant["size"] == "10" and rec.in_stock and rec.price <= 150
-        assert "under your budget" in rec.reason and "size 10" in rec.reason
+        assert "within your budget" in rec.reason and "size 10" in rec.reason
         assert "waterproof" in rec.reason.lower()
     assert "$150" in r.reply
 

@@ -40,8 +40,14 @@ ROOT = Path(__file__).resolve().parents[2]
         ("50 or less", None, 50),
         ("at least 50", 50, None),
         ("nothing under 50", 50, None),
-        ("around 100", 70, 115),
-        ("a gift for my dad, ~$60", 42, 69),
+        ("around 100", 80, 120),
+        ("a gift for my dad, ~$60", 48, 72),
+        ("under two hundred and fifty dollars", None, 250),
+        ("a hundred and twenty bucks max", None, 120),
+        ("two hundred and seventy five max", None, 275),
+        ("between one hundred and two hundred dollars", 100, 200),
+        ("between a hundred and a hundred fifty", 100, 150),
+        ("one hundred and fifty to two hundred dollars", 150, 200),
     ],
 )
 def test_money_grammar(text: str, low: float | None, high: float | None) -> None:
