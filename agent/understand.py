@@ -95,10 +95,11 @@ def _switch_need(req: ShopperRequest, r: Reading, lex: Lexicon) -> None:
     if not r.budget.found and (req.min_price is not None or req.max_price is not None):
         # a budget belongs to the thing it was stated for: a coat's cap is no laptop's
         req.changes.append(
-            f"the {_budget_text(req)} budget was for the {before}; say if it applies"
+            f"the {req.budget_words()} budget was for the {before}; say if it applies"
         )
         req.min_price = req.max_price = None
         req.approx_price = False
+        req.budget_said = {}
     if req.exclude_terms and not r.exclude_terms:
         req.changes.append(f"no longer excluding {', '.join(req.exclude_terms)}")
         req.exclude_terms = []
@@ -125,32 +126,29 @@ def _budget(req: ShopperRequest, r: Reading) -> None:
             req.changes.append("budget removed")
         req.min_price = req.max_price = None
         req.approx_price = False
+        req.budget_said = {}
         return
     b = r.budget
     if not b.found:
         return
     if b.approx or (b.min_price is not None and b.max_price is not None):
         req.min_price, req.max_price = b.min_price, b.max_price
+        req.budget_said = dict(b.said)
     elif b.max_price is not None:
         req.max_price = b.max_price
         # a new cap replaces a window around "about X"; a floor stated on its own stays
         if req.min_price is not None and (req.min_price > b.max_price or req.approx_price):
             req.min_price = None
+        kept = {"min": req.budget_said["min"]} if req.min_price and "min" in req.budget_said else {}
+        req.budget_said = {**kept, **b.said}
     elif b.min_price is not None:
         req.min_price = b.min_price
         if req.max_price is not None and req.max_price < b.min_price:
             req.max_price = None
+        kept = {"max": req.budget_said["max"]} if req.max_price and "max" in req.budget_said else {}
+        req.budget_said = {**kept, **b.said}
     req.approx_price = b.approx
-    req.changes.append("budget " + _budget_text(req))
-
-
-def _budget_text(req: ShopperRequest) -> str:
-    lo, hi = req.min_price, req.max_price
-    if lo is not None and hi is not None:
-        return f"${lo:,.2f}–${hi:,.2f}"
-    if hi is not None:
-        return f"up to ${hi:,.2f}"
-    return f"from ${lo:,.2f}" if lo is not None else "none"
+    req.changes.append("budget " + req.budget_words())
 
 
 def _options(req: ShopperRequest, r: Reading) -> None:

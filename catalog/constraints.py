@@ -277,11 +277,11 @@ def explain_variant(variant: Variant, rc: Resolved) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     price = float(variant.price)
     if rc.max_price is not None and price > rc.max_price + 1e-9:
-        # the shopper's own figure, never a derived one ("over budget by $9.99" puts a dollar
-        # amount in the reply that no product or message states)
-        out.append(("over_budget", f"over your {_money(rc.max_price)} budget"))
+        # no figure: "over budget by $9.99" or a reformatted "$100.00" would put a dollar
+        # amount in the reply that neither a product nor the shopper's message states
+        out.append(("over_budget", "over your budget"))
     if rc.min_price is not None and price < rc.min_price:
-        out.append(("under_budget", f"below your {_money(rc.min_price)} minimum"))
+        out.append(("under_budget", "below your minimum"))
     values = {o.name: o.value_norm for o in variant.option_rows}
     missing = [name for name, allowed in rc.options.items() if values.get(name) not in allowed]
     for name in missing:

@@ -15,7 +15,7 @@ approximate target. "under X" means price ≤ X.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,9 @@ class Budget:
     max_price: float | None
     text: str
     approx: bool = False  # "around 100": the bounds are a window around a target
+    # The amounts as the shopper wrote them ("fifty dollars", "1.2k", "$50"), by bound
+    # ("min", "max", "approx"): replies echo these, never a reformatted or derived figure.
+    said: dict[str, str] = field(default_factory=dict)
 
     @property
     def found(self) -> bool:
@@ -244,8 +247,19 @@ def _parse(text: str) -> Budget:
     spans: list[tuple[int, int]] = []
     used: set[int] = set()
 
+    said: dict[str, str] = {}
+
     def take(first: int, last: int) -> None:
         spans.append((toks[first].start, toks[last].end))
+
+    def words(a: _Amount) -> str:
+        """The amount as written, with a currency mark before or a currency word after."""
+        first, last = a.first, a.last
+        if first and toks[first - 1].text in v["currency_symbols"]:
+            first -= 1
+        if last + 1 < len(toks) and toks[last + 1].text in v["currency_words"]:
+            last += 1
+        return re.sub(r"\s+", " ", text[toks[first].start : toks[last].end])
 
     # Ranges first: "$30-$60", "between 100 and 200", "30 to 60 dollars".
     for a, b in zip(amounts, amounts[1:], strict=False):
@@ -269,6 +283,8 @@ def _parse(text: str) -> Budget:
         take(first, last)
         used.update({id(a), id(b)})
         low, high = min(a.value, b.value), max(a.value, b.value)
+        lo_a, hi_a = (a, b) if a.value <= b.value else (b, a)
+        said.update({"min": words(lo_a), "max": words(hi_a)})
     for a in amounts:
         if id(a) in used:
             continue
@@ -304,17 +320,21 @@ def _parse(text: str) -> Budget:
         take(first, last)
         if kind == "max" and high is None:
             high = a.value
+            said["max"] = words(a)
         elif kind == "min" and low is None:
             low = a.value
+            said["min"] = words(a)
         elif kind == "approx" and high is None and low is None:
             lo, hi = v["approx"]
             low, high, approx = round(a.value * lo, 2), round(a.value * hi, 2), True
+            said["approx"] = words(a)
     if low is not None and high is not None and low > high:
         low, high = high, low
+        said["min"], said["max"] = said.get("max", ""), said.get("min", "")
     rest = text
     for start, end in sorted(spans, reverse=True):
         rest = rest[:start] + " " + rest[end:]
-    return Budget(low, high, re.sub(r"\s+", " ", rest).strip(), approx)
+    return Budget(low, high, re.sub(r"\s+", " ", rest).strip(), approx, said)
 
 
 def units_and_cues() -> set[str]:

@@ -38,7 +38,7 @@ def need_label(req: ShopperRequest, picks: list[Recommendation] | None = None) -
 
 
 def constraint_text(req: ShopperRequest) -> str:
-    """The stated constraints as a phrase: " in size 10, Brown under $150.00 (not Halden)"."""
+    """The stated constraints as a phrase: " in size 10, Brown up to $150 (no Halden)"."""
     parts: list[str] = []
     if req.options:
         parts.append("in " + options_text(req.options))
@@ -46,17 +46,12 @@ def constraint_text(req: ShopperRequest) -> str:
         parts.append(", ".join(a.label for a in req.attributes))
     if req.brands:
         parts.append("from " + " or ".join(req.brands))
-    lo, hi = req.min_price, req.effective_max_price()
     rel = req.relation
     if rel is not None and rel.kind == "cheaper" and rel.price is not None:
         parts.append(f"cheaper than {rel.label} ({money(rel.price)})")
-        hi = req.max_price
-    if lo is not None and hi is not None:
-        parts.append(f"between {money(lo)} and {money(hi)}")
-    elif hi is not None:
-        parts.append(f"under {money(hi)}")
-    elif lo is not None:
-        parts.append(f"over {money(lo)}")
+    if req.budget_words():
+        # the shopper's own amounts: "up to fifty dollars", never "$50.00" or a window
+        parts.append(req.budget_words())
     if rel is not None and rel.kind == "similar":
         parts.append(f"like {rel.label}")
     text = " " + " ".join(parts) if parts else ""
@@ -77,7 +72,7 @@ def nothing_fits(req: ShopperRequest, alternatives: list[Alternative]) -> str:
     """The answer when no proposed item fits: said plainly, alternatives labelled."""
     constraints = constraint_text(req).strip()
     label = need_label(req, list(alternatives)) or "anything"
-    text = f"I couldn't find {label} that fits everything you asked for"
+    text = f"I couldn't find {label} that fit everything you asked for"
     text += f" ({constraints})." if constraints else "."
     if alternatives:
         text += (

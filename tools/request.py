@@ -70,6 +70,9 @@ class ShopperRequest(BaseModel):
     min_price: float | None = None
     max_price: float | None = None
     approx_price: bool = False  # the bounds are a window around "about X"
+    # The bounds' amounts as the shopper wrote them ({"max": "fifty dollars"}); replies echo
+    # these, so no reply carries a dollar figure the shopper or a product did not state.
+    budget_said: dict[str, str] = Field(default_factory=dict)
     options: dict[str, str] = Field(default_factory=dict)  # {"size": "10", "color": "Brown"}
     brands: list[str] = Field(default_factory=list)  # wanted (any of)
     exclude_brands: list[str] = Field(default_factory=list)
@@ -134,6 +137,26 @@ class ShopperRequest(BaseModel):
             if s.product_id == product_id:
                 return s
         return None
+
+    def budget_words(self) -> str:
+        """The budget in the shopper's own amounts: "up to fifty dollars", "around 100",
+        "between $30 and $60", "at least 50"; "" when there is none. A bound without the
+        shopper's words (set by a setting, not a message) is shown as its figure."""
+        said = self.budget_said
+        lo, hi = self.min_price, self.max_price
+
+        def amount(key: str, value: float) -> str:
+            return said.get(key) or f"${value:,.2f}"
+
+        if self.approx_price and said.get("approx"):
+            return f"around {said['approx']}"
+        if lo is not None and hi is not None:
+            return f"between {amount('min', lo)} and {amount('max', hi)}"
+        if hi is not None:
+            return f"up to {amount('max', hi)}"
+        if lo is not None:
+            return f"at least {amount('min', lo)}"
+        return ""
 
     def is_empty(self) -> bool:
         """Nothing stated yet (a fresh conversation)."""

@@ -286,7 +286,7 @@ async def test_option_widened_from_catalog_values(assistant, demo_catalog) -> No
 async def test_unavailable_combination_is_honest(assistant, demo_catalog) -> None:
     r = await assistant.arun("a gray winter coat size L", thread_id="w")
     assert calls(r, "search_products")[0]["options"] == {"size": "L", "color": "gray"}
-    assert r.reply.startswith("I couldn't find winter coats that fits everything")
+    assert r.reply.startswith("I couldn't find winter coats that fit everything")
     assert not r.recommendations  # no winter coat comes in gray: the cards are alternatives
     assert r.alternatives
     for alt in r.alternatives:
