@@ -81,3 +81,13 @@ def demo_catalog(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> 
         seed_embedding_cache(catalog.store, DEMO_CACHE)
     ingest(DEMO_JSONL, store=catalog.store, index=catalog.open_index(), encoder=encoder)
     yield catalog
+
+
+@pytest.fixture(scope="session")
+def tau2_catalog(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Iterator[Catalog]:
+    """τ²-retail's products (../shared), ingested once per run (read-only for tests)."""
+    path = SHARED / "data" / "tau2-retail" / "db.json"
+    need(path.exists(), f"{path} not found")
+    catalog = make_catalog(tmp_path_factory.mktemp("tau2"), encoder)
+    ingest(path, store=catalog.store, index=catalog.open_index(), encoder=encoder, fmt="tau2")
+    yield catalog

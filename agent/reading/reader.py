@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from agent.reading import phrases as ph
 from agent.reading.attributes import flag_wants, numeric_wants, text_wants
 from agent.reading.lexicon import Lexicon
+from agent.reading.options import norm_words as _norm_words
+from agent.reading.options import read_options
 from agent.tokens import is_common_word
 from catalog.normalize import normalize_value
 from catalog.query_text import Budget, parse_budget, units_and_cues
@@ -111,7 +113,7 @@ def read(text: str, lex: Lexicon) -> Reading:
     r.relation = _relation(w, r.question)
     r.categories, r.category_hints = _categories(w, lex)
     _brands(r, lex)
-    r.options = _options(r, lex)
+    r.options = read_options(r.words, r.categories, r.budget.max_price is not None, lex)
     r.content = _content(r)
     if not (r.question and r.refers_to_shown):
         r.attributes = numeric_wants(text, lex, r.categories)
@@ -205,10 +207,6 @@ def _relation(words: list[str], question: bool) -> RelationKind | None:
             continue
         return kind  # type: ignore[return-value]
     return None
-
-
-def _norm_words(words: list[str]) -> list[str]:
-    return [normalize_value(x) or x for x in words]
 
 
 def _categories(words: list[str], lex: Lexicon) -> tuple[list[str], list[str]]:
@@ -356,92 +354,3 @@ def _brands(r: Reading, lex: Lexicon) -> None:
 
 def _is_category_word(word: str, lex: Lexicon) -> bool:
     return any(word in key.split() for key in lex.vocab.categories)
-
-
-def _options(r: Reading, lex: Lexicon) -> dict[str, str]:
-    """Sizes and colours, and other options named with their option name or "in …"."""
-    c = ph.cues()
-    words = r.words
-    available = lex.options_of(r.categories)
-    found: dict[str, str] = {}
-    sizes = available.get("size", {})
-    joined = " " + " ".join(words) + " "
-    # "size 10", "size 10 in", "in size Full/Queen": the longest size value after "size"
-    for key in sorted(sizes, key=len, reverse=True):
-        spelled = " ".join(ph.words_of(key))
-        if f" size {spelled} " in joined or f" size {key} " in joined:
-            found["size"] = sizes[key]
-            break
-    if "size" not in found and sizes:
-        for letter, phrases in c["size_words"].items():
-            if letter in sizes and ph.any_of(words, phrases):
-                hit = ph.find(words, phrases)[0]
-                lead = ph.ends_before(words, hit.start, c["option_lead"], gap=1)
-                if lead or r.categories or hit.end < len(words) and words[hit.end] == "size":
-                    found["size"] = sizes[letter]
-                    break
-    if "size" not in found and sizes:
-        m = re.search(r"\b(?:wear|im|i am|in) (?:a |an |size )?(\d+(?:\.\d)?)\b", " ".join(words))
-        if m and normalize_value(m.group(1)) in sizes and r.budget.max_price is None:
-            found["size"] = sizes[normalize_value(m.group(1))]
-    if "size" not in found and sizes and (r.categories or ph.any_of(words, c["option_lead"])):
-        found.update(_size_by_word(words, sizes))
-    norm = " " + " ".join(_norm_words(words)) + " "
-    for name, values in available.items():
-        if name in found or name == "size":
-            continue
-        best: tuple[int, str] | None = None
-        for key, display in values.items():
-            if not key or len(key) < 3 or f" {key} " not in norm:
-                continue
-            strong = name in ("color", "colour") and (r.categories or _led(words, key, c))
-            named = f" {key} {normalize_value(name)} " in norm or f" {name} {key} " in norm
-            ok = strong or named or (_led(words, key, c) and name in ("color", "colour"))
-            if ok and (best is None or len(key) > best[0]):
-                best = (len(key), display)
-        if best:
-            found[name] = best[1]
-        elif name in ("color", "colour") and (r.categories or _led_any(words, c)):
-            # "a gray coat" where the catalog says "Heather Gray": the word itself, which the
-            # constraint module resolves to every value containing it
-            everywhere = {**lex.vocab.options.get(name, {}), **values}  # "gray" is asked even
-            value_words = {w for key in everywhere for w in key.split() if len(w) >= 3}
-            value_words -= c["color_modifiers"]
-            hit = next(
-                (w for w in _norm_words(words) if w in value_words and w not in STOPWORDS), None
-            )
-            if hit and hit not in ph.cue_words():
-                found[name] = hit
-    return found
-
-
-def _size_by_word(words: list[str], sizes: dict[str, str]) -> dict[str, str]:
-    """A size named without the word "size": a distinctive value ("32x32") or one part of a
-    combined value ("queen" of "Full/Queen")."""
-    said = set(words)
-    for key, display in sorted(sizes.items(), key=lambda kv: -len(kv[0])):
-        distinct = any(ch.isdigit() for ch in key) and any(
-            c.isalpha() for c in key.replace(" in", "")
-        )
-        if distinct and key in said:
-            return {"size": display}
-        parts = [p for p in re.split(r"[/ ]", key) if len(p) >= 3 and p.isalpha()]
-        if parts and any(p in said for p in parts) and key not in ("small", "large", "medium"):
-            return {"size": display}
-    return {}
-
-
-def _led_any(words: list[str], c: dict) -> bool:
-    return any(ph.ends_before(words, i, c["option_lead"], gap=0) for i in range(len(words)))
-
-
-def _led(words: list[str], key: str, c: dict) -> bool:
-    parts = key.split()
-    norm = _norm_words(words)
-    for i in range(len(norm) - len(parts) + 1):
-        if norm[i : i + len(parts)] == parts:
-            if ph.ends_before(words, i, c["option_lead"], gap=1):
-                return True
-            if i + len(parts) < len(words) and words[i + len(parts)] in ("one", "ones"):
-                return True
-    return False

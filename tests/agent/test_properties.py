@@ -17,11 +17,9 @@ from sqlalchemy import select
 
 from agent.assistant import build_assistant
 from agent.settings import Settings
-from catalog.ingest import ingest
 from catalog.models import Product, Variant
 from catalog.normalize import normalize_value
 from tests.agent.fakes import ScriptedModel, call
-from tests.conftest import SHARED, make_catalog, need
 
 BUDGETS = [
     "under ${n}",
@@ -170,12 +168,8 @@ def demo_facts(demo_catalog) -> Facts:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def tau2_facts(tmp_path_factory: pytest.TempPathFactory, encoder) -> Facts:  # type: ignore[no-untyped-def]
-    path = SHARED / "data" / "tau2-retail" / "db.json"
-    need(path.exists(), f"{path} not found")
-    catalog = make_catalog(tmp_path_factory.mktemp("tau2"), encoder)
-    ingest(path, store=catalog.store, index=catalog.open_index(), encoder=encoder, fmt="tau2")
-    return Facts(catalog)
+def tau2_facts(tau2_catalog) -> Facts:  # type: ignore[no-untyped-def]
+    return Facts(tau2_catalog)
 
 
 def test_every_pick_fits_on_the_demo_catalog(tmp_path_factory, demo_facts: Facts) -> None:

@@ -182,3 +182,23 @@ def test_the_request_over_a_conversation(lex: Lexicon) -> None:
     assert tent.categories == ["Tents"]
     assert "size" not in tent.options and tent.max_price is None  # neither applies to tents
     assert any("size 10" in c for c in tent.changes) and any("budget" in c for c in tent.changes)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("waterproof hiking boots in size 11", {"waterproof": "yes", "size": "11"}),
+        ("hiking boots that are not waterproof", {"waterproof": "no"}),
+        ("a water resistant bluetooth speaker", {"water resistance": "yes"}),
+        ("a clicky mechanical keyboard", {"switch type": "clicky"}),
+        ("a tea kettle that works on induction", {"stovetop compatibility": "induction"}),
+        ("a stainless steel water bottle, 1000ml", {"capacity": "1000ml"}),
+    ],
+)
+def test_options_named_by_their_values_on_tau2(tau2_catalog, text: str, expected: dict) -> None:
+    """τ²'s variants carry the features as options: a value only one option of the named
+    category has, or a yes/no option's name, asks for it."""
+    lex = Lexicon.for_catalog(tau2_catalog)
+    r = read(text, lex)
+    got = {k.replace("_", " ").lower(): str(v).lower() for k, v in r.options.items()}
+    assert {k: got.get(k) for k in expected} == expected, (r.categories, r.options)
