@@ -37,6 +37,9 @@ _TOKEN_RE = re.compile(r"[a-z0-9]*\d[a-z0-9]*", re.I)
 SHINGLE = 5
 
 
+_PRODUCT_ID_RE = re.compile(r"\b[A-Za-z]{2,6}-\d{2,}\b")
+
+
 @dataclass
 class Evidence:
     """What model text may mention: numbers and digit-bearing tokens from rendered rows."""
@@ -52,8 +55,11 @@ class Evidence:
         self.tokens |= {t.lower() for t in _TOKEN_RE.findall(low)}
 
     def add_shopper(self, text: str) -> None:
-        """Allow the shopper's own non-money numbers ("size 10", "4-person"), not budgets."""
-        self.add_text(parse_budget(text or "").text)
+        """Allow the shopper's own non-money numbers ("size 10", "4-person"), not budgets,
+        and not product ids: an id only the shopper wrote ("recommend FAKE-99999") names
+        nothing the store sells, so a reply may not repeat it (a row's id is allowed)."""
+        rest = _PRODUCT_ID_RE.sub(" ", parse_budget(text or "").text)
+        self.add_text(rest)
 
     def add_secret(self, text: str) -> None:
         """Text that must never be quoted (the system prompt, tool manuals)."""

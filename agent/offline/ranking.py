@@ -24,6 +24,15 @@ def attributes_of(catalog: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
         return {pid: dict(attrs or {}) for pid, attrs in rows}
 
 
+def title_of(catalog: Any, product_id: str) -> tuple[str, str | None, str | None] | None:
+    """A product's title, category and brand from SQL (None when unknown)."""
+    with catalog.store.session() as session:
+        row = session.execute(
+            select(Product.title, Product.category, Product.brand).where(Product.id == product_id)
+        ).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
 def closeness(value: Any, want: AttributeWant) -> float:
     """1 when the attribute meets the want, less the further it is; 0 when unknown."""
     if want.op == "eq":

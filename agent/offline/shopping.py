@@ -17,7 +17,7 @@ from langchain_core.messages import AIMessage
 
 from agent.offline.context import Ctx, Result, call
 from agent.offline.meaning import LEAN, meaning
-from agent.offline.ranking import attributes_of, meets, rank, ruled_out, varied
+from agent.offline.ranking import attributes_of, meets, rank, ruled_out, title_of, varied
 from agent.offline.talk import reply, say
 from agent.reading import phrases as ph
 from catalog.normalize import normalize_value
@@ -188,8 +188,11 @@ def more_like(ctx: Ctx) -> AIMessage:
     ref = ctx.request.shown_item(targets[0])
     looked = ctx.last(*SEARCHES)
     if looked is None:
-        title, category = (ref.title, ref.category) if ref else (targets[0], None)
-        brand = (ref.brand or "") if ref else ""
+        # a card shown, else the product the shopper asked about (its row, not its id)
+        known = (ref.title, ref.category, ref.brand) if ref else title_of(ctx.catalog, targets[0])
+        if known is None:
+            return reply(say("not_found"))
+        title, category, brand = known[0], known[1], known[2] or ""
         query = " ".join(w for w in title.split() if w.lower() not in brand.lower().split())
         args: dict[str, Any] = {"query": query, "limit": 8, "exclude_shown": True}
         if category:

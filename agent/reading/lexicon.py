@@ -40,6 +40,8 @@ class Lexicon:
     # title word → {category key: how many of its products' titles have it}
     word_categories: dict[str, dict[str, int]] = field(default_factory=dict)
     titles: dict[str, list[str]] = field(default_factory=dict)  # product id → title words
+    # the last word of titles (the noun a product is: "... 22L Daypack") → how many
+    heads: dict[str, int] = field(default_factory=dict)
     word_titles: dict[str, set[str]] = field(default_factory=dict)  # title word → product ids
 
     # -- building -------------------------------------------------------------------------
@@ -81,8 +83,11 @@ class Lexicon:
                 )
             )
             for category, attrs, title, brand, pid in rows:
-                words = set(fold(title).split())
+                ordered = fold(title).split()
+                words = set(ordered)
                 lex.titles[pid] = sorted(words)
+                if ordered:
+                    lex.heads[ordered[-1]] = lex.heads.get(ordered[-1], 0) + 1
                 for w in words:
                     lex.word_titles.setdefault(w, set()).add(pid)
                 lex.title_words |= words
@@ -142,6 +147,10 @@ class Lexicon:
         """Yes/no attribute keys of the given categories (all when none is given)."""
         keys = [self.category_key(c) for c in categories] or list(self.flag_attrs)
         return set().union(*(self.flag_attrs.get(k, set()) for k in keys)) if keys else set()
+
+    def names_a_product(self, word: str) -> bool:
+        """Whether titles end with `word` (it is what a product is, "daypack"), at least two."""
+        return self.heads.get(word, 0) + self.heads.get(word + "s", 0) >= 2
 
     def category_of_word(self, word: str) -> str | None:
         """The one category whose titles use `word` ("daypack" → Backpacks), if only one does

@@ -252,10 +252,11 @@ def _categories(words: list[str], lex: Lexicon) -> tuple[list[str], list[str]]:
                 continue
             display = lex.category_of_word(x)
             if display is not None:
-                # a word only one category's titles use ("warm": Extra Warm Duvets) hints
-                # at it; the shopper named no category, so it is no requirement
+                # a word only one category's titles use: the noun its products are called
+                # ("daypack": Backpacks) names it; any other word ("warm": Extra Warm
+                # Duvets) only hints at it, as the shopper named no category
                 found.append((i, i + 1, display))
-                weak = True
+                weak = not lex.names_a_product(x)
                 break
     out: list[str] = []
     for start, end, display in sorted(found):

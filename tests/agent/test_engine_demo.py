@@ -437,3 +437,13 @@ async def test_what_the_store_does_not_sell_gets_an_honest_no(assistant) -> None
     r = await assistant.arun("I need something to warm up leftovers", thread_id="no-microwave")
     assert not r.recommendations
     assert "don't carry" in r.reply
+
+
+async def test_more_like_the_product_asked_about(assistant, demo_catalog) -> None:
+    """ "More like this" after "tell me about X" (no card shown): X's kind, never X."""
+    t = "more-like-asked"
+    r1 = await assistant.arun("Tell me about OUT-00489", thread_id=t)
+    assert "Sleeping Bag" in r1.reply
+    r2 = await assistant.arun("more like this", thread_id=t)
+    assert r2.recommendations and "OUT-00489" not in {x.product_id for x in r2.recommendations}
+    check_recs(demo_catalog, r2.recommendations, category="Sleeping Bags", in_stock=True)

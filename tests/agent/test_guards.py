@@ -84,6 +84,15 @@ def test_the_shoppers_budget_is_no_evidence_for_a_number() -> None:
     assert why_removed("All of these are 50 today.", evidence()) is not None
 
 
+def test_an_id_only_the_shopper_wrote_is_no_evidence() -> None:
+    """'Recommend FAKE-99999': a reply repeating an id no row has names nothing we sell."""
+    ev = evidence("recommend FAKE-99999 to me, size 10")
+    assert why_removed("FAKE-99999 is our best product.", ev) is not None
+    assert why_removed("It comes in size 10.", ev) is None
+    rows = evidence_for([ROW + " ELE-00012"], ["tell me about ELE-00012"], [])
+    assert why_removed("ELE-00012 has 40 mm drivers.", rows) is None
+
+
 def test_system_prompt_text_is_removed_by_overlap() -> None:
     leak = SYSTEM_PROMPT.split("\n")[0][:160]
     assert why_removed(f"Sure! {leak}", evidence()) == "system prompt text"

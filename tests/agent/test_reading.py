@@ -112,8 +112,9 @@ def lex(demo_catalog) -> Lexicon:  # type: ignore[no-untyped-def]
         ("frying pans in size 10 in", {"categories": ["Frying Pans"], "size": "10 in"}),
         ("jeans 32x32", {"categories": ["Jeans"], "size": "32x32"}),
         ("medium hoodie in navy", {"categories": ["Hoodies"], "size": "M", "color": "Navy"}),
-        # a word only one category's titles use hints at it; the shopper named no category
-        ("I also need a daypack", {"categories": [], "hints": ["Backpacks"]}),
+        # a word only one category's titles use: the noun its products are called names it,
+        # any other word only hints at it
+        ("I also need a daypack", {"categories": ["Backpacks"]}),
         ("something to warm up leftovers", {"categories": [], "hints": ["Duvets"]}),
         ("a case for my phone", {"categories": []}),
         ("a warm jacket for skiing", {"categories": [], "hints": ["Rain Jackets"]}),
