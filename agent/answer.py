@@ -25,7 +25,7 @@ from agent.guards import ground_reason, row_text
 from agent.state import ShopState, request_of, turn_of
 from agent.understand import record_shown
 from tools.contracts import Alternative, Comparison, Recommendation
-from tools.fit import Candidate, Checked, check, required_categories
+from tools.fit import Candidate, Checked, as_recommendation, check, required_categories
 from tools.recommend import (
     RecItem,
     alternatives_line,
@@ -34,7 +34,7 @@ from tools.recommend import (
     miss_text,
     nothing_fits,
 )
-from tools.rendering import load_products, money
+from tools.rendering import best_variant, load_products, money
 from tools.request import ShopperRequest
 from tools.toolkit import TERMINAL_TOOLS
 
@@ -166,6 +166,12 @@ def make_finalize(catalog: Any, *, secrets: list[str]) -> Any:
                 )
             )
         shown = [*picks, *alternatives]
+        on_screen = {s.product_id for s in req.last_shown()}
+        if not shown and comparison is not None and set(comparison.product_ids) - on_screen:
+            # products compared by name or id are what is on screen now: "which is warmer?",
+            # "the second one" are about them, in the table's order (a comparison of cards
+            # already shown leaves the cards' numbering as it is)
+            shown = _compared(catalog, comparison)
         if not shown:
             req = _focus_from_reply(req, reply)
         out.append(AIMessage(content=render_text(reply, picks, alternatives)))
@@ -347,6 +353,19 @@ def _policy_quote(this_turn: list[BaseMessage]) -> str:
     if not quoted:
         return ""
     return "From our store policy: " + " ".join(quoted)
+
+
+def _compared(catalog: Any, comparison: Comparison) -> list[Recommendation]:
+    """The compared products as cards (their default variant), in the table's order."""
+    if catalog is None or len(comparison.product_ids) < 2:
+        return []
+    with catalog.store.session() as session:
+        rows = load_products(session, list(comparison.product_ids))
+        return [
+            as_recommendation(rows[pid], best_variant(rows[pid]))
+            for pid in comparison.product_ids
+            if pid in rows and rows[pid].variants
+        ]
 
 
 def _comparison(this_turn: list[BaseMessage]) -> Comparison | None:

@@ -248,6 +248,6 @@ def _attribute_miss(product: Product, want: AttributeWant) -> str | None:
     ok = {
         "ge": value >= want.value - 1e-9,
         "le": value <= want.value + 1e-9,
-        "approx": abs(value - want.value) <= max(1.0, 0.15 * abs(want.value)),
+        "approx": abs(value - want.value) <= max(0.5, want.slack() * abs(want.value)),
     }[want.op]
     return None if ok else f"{name} is {value:g}, not {want.label}"

@@ -49,6 +49,13 @@ class AttributeWant(BaseModel):
     value: float = 0.0
     text: str = ""  # for "is": the catalog's value, e.g. "Over-ear"
     label: str  # the shopper's words, e.g. "40 L"
+    # approx: the relative slack. "around 40 L" allows 15%; a bare "27 inch" names a size,
+    # so it allows only rounding (5%: 15.6-inch for "15 inch", not 24 for "27")
+    within: float | None = None
+
+    def slack(self) -> float:
+        """The relative slack of an approx want."""
+        return 0.15 if self.within is None else self.within
 
 
 class CardAction(BaseModel):

@@ -50,7 +50,7 @@ def closeness(value: Any, want: AttributeWant) -> float:
         return 1.0 - min(0.5, abs(v - target) / max(1.0, abs(target)) / 4)
     gap = abs(v - target) / max(1.0, abs(target))
     if want.op == "approx":
-        return max(0.0, 1.0 - gap / 0.3)
+        return max(0.0, 1.0 - gap / (2 * want.slack()))
     return max(0.0, 0.5 - gap)
 
 

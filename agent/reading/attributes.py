@@ -71,9 +71,15 @@ def numeric_wants(text: str, lex: Lexicon, categories: list[str]) -> list[Attrib
             continue
         key, factor = _key_for(unit["suffix"], keys)
         if key is not None:
-            op = _direction(words, i, j) or unit["op"]
+            said = _direction(words, i, j)
+            op = said or unit["op"]
             label = unit["label"].format(n=f"{value:g}")
-            out.append(AttributeWant(key=key, op=op, value=round(value * factor, 3), label=label))
+            within = 0.05 if op == "approx" and said is None else None  # "27 inch": that size
+            out.append(
+                AttributeWant(
+                    key=key, op=op, value=round(value * factor, 3), label=label, within=within
+                )
+            )
         i = j
     for m in _IP_RE.finditer(text):
         key = next((k for k in sorted(keys) if "water" in k and "resist" in k), None)

@@ -40,6 +40,7 @@ class Lexicon:
     # title word → {category key: how many of its products' titles have it}
     word_categories: dict[str, dict[str, int]] = field(default_factory=dict)
     titles: dict[str, list[str]] = field(default_factory=dict)  # product id → title words
+    title_order: dict[str, list[str]] = field(default_factory=dict)  # product id → title, in order
     # the last word of titles (the noun a product is: "... 22L Daypack") → how many
     heads: dict[str, int] = field(default_factory=dict)
     word_titles: dict[str, set[str]] = field(default_factory=dict)  # title word → product ids
@@ -86,6 +87,7 @@ class Lexicon:
                 ordered = fold(title).split()
                 words = set(ordered)
                 lex.titles[pid] = sorted(words)
+                lex.title_order[pid] = ordered
                 if ordered:
                     lex.heads[ordered[-1]] = lex.heads.get(ordered[-1], 0) + 1
                 for w in words:
@@ -190,14 +192,18 @@ class Lexicon:
             for w in said - self.generic_words
             if w not in qualities or len(self.word_titles.get(w, ())) <= 15
         }
-        best: tuple[float, int, str] | None = None
+        best: tuple[float, int, int, str] | None = None
         for pid, n in counts.items():
             share = n / max(1, len(self.titles[pid]))
             if n < 2 or share < min_share or not own & set(self.titles[pid]):
                 continue
-            if best is None or (share, n) > best[:2]:
-                best = (share, n, pid)
-        return best[2] if best else None
+            # a title written as it is ("Halden Block Bluetooth Speaker") beats one whose
+            # words are merely there ("... Block Waterproof Bluetooth Speaker" for "is the
+            # Halden Block Bluetooth Speaker waterproof?")
+            key = (share, _run(words, self.title_order.get(pid, [])), n)
+            if best is None or key > best[:3]:
+                best = (*key, pid)
+        return best[3] if best else None
 
     @cached_property
     def generic_words(self) -> set[str]:
@@ -236,3 +242,15 @@ class Lexicon:
         for k in set().union(*self.flag_attrs.values()) if self.flag_attrs else set():
             words.update(k.split("_"))
         return {w for w in words if w.isalpha()}
+
+
+def _run(words: list[str], title: list[str]) -> int:
+    """The longest stretch of the title's words that the message has in the same order."""
+    best = 0
+    for i in range(len(words)):
+        for j in range(len(title)):
+            k = 0
+            while i + k < len(words) and j + k < len(title) and words[i + k] == title[j + k]:
+                k += 1
+            best = max(best, k)
+    return best

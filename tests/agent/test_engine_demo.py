@@ -447,3 +447,12 @@ async def test_more_like_the_product_asked_about(assistant, demo_catalog) -> Non
     r2 = await assistant.arun("more like this", thread_id=t)
     assert r2.recommendations and "OUT-00489" not in {x.product_id for x in r2.recommendations}
     check_recs(demo_catalog, r2.recommendations, category="Sleeping Bags", in_stock=True)
+
+
+async def test_products_compared_by_id_are_the_ones_on_screen(assistant) -> None:
+    """After "compare A and B" (no cards before), "which is warmer?" is about A and B."""
+    t = "compared-by-id"
+    await assistant.arun("compare APP-00036 and APP-00039", thread_id=t)
+    r = await assistant.arun("which is warmer?", thread_id=t)
+    assert not calls(r, "search_products") and not r.recommendations
+    assert "Snowdrift" in r.reply  # APP-00039, rated to -20°F against 5°F

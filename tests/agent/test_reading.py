@@ -203,3 +203,15 @@ def test_options_named_by_their_values_on_tau2(tau2_catalog, text: str, expected
     r = read(text, lex)
     got = {k.replace("_", " ").lower(): str(v).lower() for k, v in r.options.items()}
     assert {k: got.get(k) for k in expected} == expected, (r.categories, r.options)
+
+
+@pytest.mark.parametrize(
+    ("text", "pid"),
+    [
+        # the title as written wins over a longer title that merely has the words
+        ("Is the Halden Block Bluetooth Speaker waterproof?", "ELE-00005"),
+        ("Is the Halden Block Waterproof Bluetooth Speaker loud?", "ELE-00515"),
+    ],
+)
+def test_a_product_named_by_its_title(lex: Lexicon, text: str, pid: str) -> None:
+    assert read(text, lex).ids == [pid]
