@@ -15,10 +15,14 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agent.breaker import CircuitBreaker
+from agent.clock import SYSTEM_CLOCK, Clock
 from agent.graph import build_graph
 from agent.logging import request_id_var
 from agent.planner import OfflinePlanner, make_planner
+from agent.private_files import private_file
 from agent.settings import Settings
+from agent.storage_health import StorageHealth, StorageUnavailable, is_storage_error
+from agent.turn_guard import TurnGuard
 from catalog.models import Product
 from catalog.service import Catalog
 from tools.contracts import Comparison, Recommendation, ToolCallRecord, TurnEvent, TurnResult, Usage
@@ -40,6 +44,7 @@ class Assistant:
         checkpointer: Any | None,
         *,
         reranker: Any | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.settings = settings
         self.catalog = catalog
@@ -47,7 +52,17 @@ class Assistant:
         self.model_name = model_name
         self.planner = planner
         self.tools = make_tools(catalog, reranker=reranker)
-        self.breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s)
+        # [issue-12] time is injected (agent/clock.py); the guard bounds each turn by one
+        # deadline and answers without memory when conversation storage fails.
+        self.clock = clock
+        self.breaker = CircuitBreaker(
+            settings.breaker_failures, settings.breaker_cooldown_s, clock=clock
+        )
+        self.storage = StorageHealth(
+            None if settings.uses_postgres else Path(settings.data_dir), clock=clock
+        )
+        self.guard = TurnGuard(settings.turn_deadline_s, self.storage, clock=clock)
+        self._memoryless_graph: Any = None
         self._checkpointer = checkpointer
         self._own_conn: Any = None
         self._graph: Any = None
@@ -72,10 +87,14 @@ class Assistant:
     async def _build_graph(self) -> None:
         if self._checkpointer is None:
             self._checkpointer = await self._open_checkpointer()
-        self._graph = build_graph(
+        self._graph = self._compile(self._checkpointer)
+
+    def _compile(self, checkpointer: Any) -> Any:
+        # [issue-12] also compiles the memoryless graph (checkpointer None) the guard uses
+        return build_graph(
             self.model,
             self.tools,
-            self._checkpointer,
+            checkpointer,
             catalog=self.catalog,
             fallback=self.planner if self.model is not self.planner else None,
             breaker=self.breaker if self.model is not self.planner else None,
@@ -98,8 +117,7 @@ class Assistant:
         import aiosqlite
         from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-        path = Path(self.settings.data_dir) / "checkpoints.db"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = private_file(Path(self.settings.data_dir) / "checkpoints.db")  # [issue-12] 0600
         conn = await aiosqlite.connect(str(path))
         self._own_conn = conn
         return AsyncSqliteSaver(conn)
@@ -167,9 +185,15 @@ class Assistant:
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         try:
-            async for event in self._turn(
-                message, thread_id, message_id, context, preferences, request_id, started
-            ):
+            # [issue-12] one deadline per turn; storage failures answered without memory
+            async for event in self.guard.run(
+                lambda memoryless: self._turn(
+                    message, thread_id, message_id, context, preferences, request_id, started,
+                    memoryless=memoryless,
+                ),
+                thread_id=thread_id,
+                request_id=request_id,
+            ):  # fmt: skip
                 yield event
         finally:
             request_id_var.reset(token)
@@ -193,6 +217,8 @@ class Assistant:
         preferences: dict | None,
         request_id: str,
         started: float,
+        *,
+        memoryless: bool = False,
     ) -> AsyncIterator[TurnEvent]:
         prefs_in = preferences or {}
         message = (message or "").strip()
@@ -205,15 +231,22 @@ class Assistant:
                 "Please shorten it."
             )
         times = self._turn_times.setdefault(thread_id, collections.deque())
-        now = time.monotonic()
+        now = self.clock.monotonic()
         while times and now - times[0] > 60:
             times.popleft()
         try:
-            graph = await self._ensure_graph()
-            config = {"configurable": {"thread_id": thread_id}, "recursion_limit": 80}
-            snapshot = await graph.aget_state(config)
-            values = snapshot.values or {}
+            if memoryless:  # [issue-12] storage is failing: this turn runs without memory
+                if self._memoryless_graph is None:
+                    self._memoryless_graph = self._compile(None)
+                graph, config, values = self._memoryless_graph, {"recursion_limit": 80}, {}
+            else:
+                graph = await self._ensure_graph()
+                config = {"configurable": {"thread_id": thread_id}, "recursion_limit": 80}
+                snapshot = await graph.aget_state(config)
+                values = snapshot.values or {}
         except Exception as exc:  # noqa: BLE001
+            if is_storage_error(exc):  # [issue-12] the guard answers without memory
+                raise StorageUnavailable(str(exc)) from exc
             log.error("checkpointer unavailable: %s", exc)
             refusal = refusal or "Sorry, the assistant is unavailable right now. Please retry."
             values = {}
@@ -293,6 +326,8 @@ class Assistant:
                                 summary=summary,
                             )
         except Exception as exc:  # noqa: BLE001 - a chat never shows a stack trace
+            if is_storage_error(exc) and not memoryless:  # [issue-12] see agent/turn_guard.py
+                raise StorageUnavailable(str(exc)) from exc
             log.error("turn failed: %s", exc, exc_info=True)
             final_turn = {
                 "reply": "Sorry, something went wrong. Please try again.",
@@ -302,7 +337,7 @@ class Assistant:
         result.request_id = request_id
         for chunk in _chunks(result.reply):
             yield TurnEvent(type="token", text=chunk)
-        if message_id:
+        if message_id and not memoryless:
             keep = dict(list(answered.items())[-19:])
             keep[message_id] = result.model_dump()
             try:
@@ -395,6 +430,7 @@ def build_assistant(
     *,
     model: BaseChatModel | None = None,
     checkpointer: Any | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Assistant:
     """The assistant over a catalog: the given model, the remote endpoint, or offline."""
     planner = make_planner(catalog.searcher.vocabulary)
@@ -414,7 +450,9 @@ def build_assistant(
         from agent.rerank import LLMReranker
 
         reranker = LLMReranker(model)
-    assistant = Assistant(settings, catalog, model, name, planner, checkpointer, reranker=reranker)
+    assistant = Assistant(
+        settings, catalog, model, name, planner, checkpointer, reranker=reranker, clock=clock
+    )
     if reranker is not None:  # no re-ranking calls while the breaker keeps the remote off
         reranker.enabled = lambda: assistant.breaker.opened_at is None
     return assistant

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     model: str = Field("offline", alias="SHOP_MODEL")
     model_timeout_s: float = Field(30.0, alias="SHOP_MODEL_TIMEOUT_S")
     model_max_retries: int = Field(2, alias="SHOP_MODEL_MAX_RETRIES")
+    # One deadline per turn: model calls stop in time for the offline planner to answer.
+    turn_deadline_s: float = Field(25.0, gt=0, alias="SHOP_TURN_DEADLINE_S")
     tool_choice: Literal["auto", "required"] = Field("auto", alias="SHOP_TOOL_CHOICE")
     rerank: bool = Field(False, alias="SHOP_RERANK")
     breaker_failures: int = Field(3, alias="SHOP_BREAKER_FAILURES")
