@@ -290,7 +290,8 @@ class Assistant:
         try:
             # One checkpoint write per turn instead of one per step: a turn is short, and one
             # cut off mid-way (a crash, a cancelled stream) is simply asked again.
-            updates = graph.astream(inputs, config, stream_mode="updates", durability="exit")
+            durability = None if memoryless else "exit"  # [issue-12] no checkpointer to write
+            updates = graph.astream(inputs, config, stream_mode="updates", durability=durability)
             async for update in updates:
                 for node, data in update.items():
                     if not isinstance(data, dict):

@@ -8,6 +8,8 @@ waiting (an event, never a wall-clock pause).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any
 
 
 class FakeClock:
@@ -26,8 +28,12 @@ class FakeClock:
     def monotonic(self) -> float:
         return self.now
 
-    async def sleep(self, seconds: float) -> None:
-        until = self.now + max(0.0, seconds)
+    def sleep(self, seconds: float) -> Coroutine[Any, Any, None]:
+        # The end is fixed when sleep() is called, not when the coroutine first runs: time
+        # may be advanced in between (asyncio.sleep has the same contract in real time).
+        return self._sleep_until(self.now + max(0.0, seconds))
+
+    async def _sleep_until(self, until: float) -> None:
         changed = self._condition()
         async with changed:
             self._sleepers += 1

@@ -40,6 +40,8 @@ class ApiState:
     catalog: Catalog
     model_name: str = "offline"
     model_mode: Literal["remote", "offline"] = "offline"
+    # "ok" or "error: ..." for conversation storage (agent.storage_health.StorageHealth.status)
+    storage: Callable[[], str] | None = None
 
 
 class Filters(BaseModel):
@@ -199,7 +201,11 @@ def _item(hit: Hit, rank: int, source: str, request_id: str) -> RecommendedItem:
 
 
 def health(state: ApiState) -> tuple[int, dict[str, Any]]:
-    """The health report and its HTTP status (503 only when SQL is unreachable)."""
+    """The health report and its HTTP status (503 only when SQL is unreachable).
+
+    `stores.storage` says whether conversations can be written (a full disk or read-only
+    data dir makes it "error: ...", and the status "degraded": the chat still answers).
+    """
     catalog = state.catalog
     stores: dict[str, str] = {}
     products: int | None = None
@@ -217,6 +223,11 @@ def health(state: ApiState) -> tuple[int, dict[str, Any]]:
         stores["vectors"] = "ok"
     except Exception as exc:  # noqa: BLE001
         stores["vectors"] = f"error: {type(exc).__name__}"
+    if state.storage is not None:
+        try:
+            stores["storage"] = state.storage()
+        except Exception as exc:  # noqa: BLE001
+            stores["storage"] = f"error: {type(exc).__name__}"
     ok = all(v == "ok" for v in stores.values())
     body = {
         "status": "ok" if ok else "degraded",

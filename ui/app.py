@@ -24,6 +24,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from agent.settings import Settings
+from agent.storage_health import StorageHealth
 from catalog.models import Product
 from catalog.service import Catalog
 from tools.contracts import TurnResult
@@ -118,6 +119,8 @@ _state = ApiState(
     catalog,
     model_name=getattr(assistant, "model_name", settings.model),
     model_mode=_model_mode(),  # type: ignore[arg-type]
+    # [issue-12] /healthz reports whether conversations can be written
+    storage=(getattr(assistant, "storage", None) or StorageHealth(Path(settings.data_dir))).status,
 )
 _router = create_router(lambda: _state)
 

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  #
 from rich.table import Table  # noqa: E402
 
 from agent.settings import Settings  # noqa: E402
+from ui.cli_errors import one_line_errors  # noqa: E402
 
 app = typer.Typer(
     help="Shop assistant: load a catalog, search it, chat with it.", no_args_is_help=True
@@ -259,6 +260,7 @@ def _register_other_commands() -> None:
 
 
 _register_other_commands()
+one_line_errors(app)  # [issue-12] a failing command prints one line, not a traceback
 
 if __name__ == "__main__":
     app()
