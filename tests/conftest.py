@@ -81,3 +81,21 @@ def demo_catalog(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> 
         seed_embedding_cache(catalog.store, DEMO_CACHE)
     ingest(DEMO_JSONL, store=catalog.store, index=catalog.open_index(), encoder=encoder)
     yield catalog
+
+
+@pytest.fixture(scope="session")
+def small_catalog_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data dir (SHOP_DATA_DIR) of `small_catalog`."""
+    return tmp_path_factory.mktemp("small-catalog")
+
+
+@pytest.fixture(scope="session")
+def small_catalog(small_catalog_root: Path, encoder: Encoder) -> Catalog:
+    """The 7-product catalog of tests/ui/catalog_data.py, ingested once per run (read-only
+    for tests; tests/ui keeps its own copy)."""
+    from tests.ui.catalog_data import write_catalog
+
+    catalog = make_catalog(small_catalog_root, encoder)
+    source = write_catalog(small_catalog_root / "products.jsonl")
+    ingest(source, store=catalog.store, index=catalog.open_index(), encoder=encoder)
+    return catalog

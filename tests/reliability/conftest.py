@@ -1,4 +1,4 @@
-"""Fixtures for the fault tests: a small ingested catalog, scratch mounts, the CLI."""
+"""Helpers for the fault tests: scratch mounts (tmpfs, read-only) and the `shop` CLI."""
 
 from __future__ import annotations
 
@@ -11,25 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.embedding import Encoder
-from catalog.ingest import ingest
-from catalog.service import Catalog
-from tests.conftest import ROOT, make_catalog
-from tests.ui.catalog_data import write_catalog
-
-
-@pytest.fixture(scope="session")
-def small_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("reliability-data")
-
-
-@pytest.fixture(scope="session")
-def small_catalog(small_dir: Path, encoder: Encoder) -> Catalog:
-    """The 7-product UI catalog, ingested once (read-only for tests)."""
-    catalog = make_catalog(small_dir, encoder)
-    source = write_catalog(small_dir / "products.jsonl")
-    ingest(source, store=catalog.store, index=catalog.open_index(), encoder=encoder)
-    return catalog
+from tests.conftest import ROOT
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
