@@ -57,9 +57,13 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", alias="SHOP_HOST")
     port: int = Field(8000, alias="SHOP_PORT")
     widget_origins: str = Field("http://127.0.0.1:8001", alias="SHOP_WIDGET_ORIGINS")
+    widget_demo: bool = Field(False, alias="SHOP_WIDGET_DEMO")
     widget_demo_port: int = Field(8001, alias="SHOP_WIDGET_DEMO_PORT")
+    widget_demo_guest_tokens: bool = Field(False, alias="SHOP_WIDGET_DEMO_GUEST_TOKENS")
     auth: Literal["none", "password", "header"] = Field("none", alias="SHOP_AUTH")
     auth_users: str = Field("", alias="SHOP_AUTH_USERS")
+    auth_header: str = Field("X-Forwarded-User", alias="SHOP_AUTH_HEADER")
+    auth_header_secret: str | None = Field(None, alias="SHOP_AUTH_HEADER_SECRET")
     chat_database_url: str | None = Field(None, alias="SHOP_CHAT_DATABASE_URL")
 
     # --- evals --------------------------------------------------------------------------

@@ -8,10 +8,8 @@ are used. Settings come from the environment (agent/settings.py).
 from __future__ import annotations
 
 import colorsys
-import hmac
 import json
 import logging
-import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,8 @@ import chainlit as cl
 from chainlit.config import config as cl_config
 from chainlit.input_widget import Select, Switch
 from chainlit.server import app as fastapi_app
+from chainlit.server import login as chainlit_login
+from chainlit.server import sio
 from fastapi.responses import Response
 from sqlalchemy import select
 
@@ -29,6 +29,7 @@ from catalog.models import Product
 from catalog.service import Catalog
 from tools.contracts import TurnResult
 from ui.api import ApiState, create_router, install_routes
+from ui.auth import check_password, header_identity, parse_users, throttled_login_router
 from ui.cards import (
     CURRENCY_STYLES,
     card_props,
@@ -37,6 +38,9 @@ from ui.cards import (
     visible_recommendations,
 )
 from ui.fallback import REDUCED_NOTE, SearchOnlyAssistant
+from ui.login_throttle import LoginThrottle
+from ui.origins import guard_socket, widget_origins
+from ui.threads import agent_thread_id
 
 log = logging.getLogger("shop.ui")
 
@@ -86,10 +90,11 @@ threading.Thread(target=_warm, name="search-warm-up", daemon=True).start()
 
 cl_config.ui.name = settings.store_name
 cl_config.ui.custom_css = "/shop-theme.css"
-_origins = [o.strip() for o in settings.widget_origins.split(",") if o.strip()]
+_origins = widget_origins(settings.widget_origins)
 # CORSMiddleware keeps a reference to this list and builds itself on the first request,
 # so replacing the contents in place (before serving) takes effect.
 cl_config.project.allow_origins[:] = _origins
+guard_socket(sio, _origins)  # [issue-12] the socket checks Origin like HTTP does
 
 
 def theme_css(color: str) -> str:
@@ -135,11 +140,6 @@ install_routes(fastapi_app, _router)
 # --- authentication and history (off by default) -----------------------------------------
 
 
-def _users(spec: str) -> dict[str, str]:
-    pairs = (item.split(":", 1) for item in spec.split(",") if ":" in item)
-    return {u.strip(): p for u, p in pairs if u.strip()}
-
-
 if settings.auth != "none":
     from ui.history import chat_database_url, make_data_layer
 
@@ -151,21 +151,33 @@ if settings.auth != "none":
 
 
 if settings.auth == "password":
-    _USERS = _users(settings.auth_users)
+    _USERS = parse_users(settings.auth_users)
 
     @cl.password_auth_callback
     def _password_auth(username: str, password: str) -> cl.User | None:
-        expected = _USERS.get(username)
-        if expected is not None and hmac.compare_digest(expected, password):
+        if check_password(_USERS, username, password):
             return cl.User(identifier=username, metadata={"provider": "password"})
         return None
 
+    # [issue-12] failed sign-ins are throttled per user and per client address
+    install_routes(
+        fastapi_app,
+        throttled_login_router(chainlit_login, LoginThrottle(), cl_config.run.root_path + "/login"),
+    )
+
 elif settings.auth == "header":
-    HEADER = os.environ.get("SHOP_AUTH_HEADER", "X-Forwarded-User")
+    if not settings.auth_header_secret:
+        log.warning(
+            "SHOP_AUTH=header trusts %s from any client: run behind a proxy that strips it, "
+            "and set SHOP_AUTH_HEADER_SECRET",
+            settings.auth_header,
+        )
 
     @cl.header_auth_callback
     def _header_auth(headers: Any) -> cl.User | None:
-        user = headers.get(HEADER)
+        user = header_identity(
+            headers, header=settings.auth_header, secret=settings.auth_header_secret
+        )
         if user:
             return cl.User(identifier=user, metadata={"provider": "header"})
         return None
@@ -194,6 +206,17 @@ async def starters(user: Any = None, language: Any = None) -> list[cl.Starter]:
 
 def _is_widget() -> bool:
     return cl.context.session.client_type == "copilot"
+
+
+def _agent_thread() -> str:
+    """[issue-12] the agent's thread: minted by the server, bound to the user or session."""
+    session = cl.context.session
+    user = getattr(session, "user", None)
+    return agent_thread_id(
+        session.thread_id,
+        user_identifier=getattr(user, "identifier", None),
+        session_id=session.id,
+    )
 
 
 def _default_prefs() -> dict[str, Any]:
@@ -350,7 +373,7 @@ async def on_message(message: cl.Message) -> None:
     widget = _is_widget()
     prefs = _prefs()
     kwargs: dict[str, Any] = {
-        "thread_id": cl.context.session.thread_id,
+        "thread_id": _agent_thread(),
         "message_id": message.id,
         "context": await _page_context(),
         "preferences": _preferences(prefs, widget),

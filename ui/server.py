@@ -1,9 +1,11 @@
 """Start the chat UI (Chainlit, headless) and the widget demo store.
 
 `serve(settings, host, port)` runs `chainlit run ui/app.py --headless` as the main job, with
-CHAINLIT_APP_ROOT=ui so the committed config, public/ and chainlit.md are used, and the widget
-demo page (ui/widget_demo.py) on `settings.widget_demo_port` in a thread beside it. Chainlit
-ends its process with os._exit on shutdown, so it always runs as its own process here.
+CHAINLIT_APP_ROOT=ui so the committed config, public/ and chainlit.md are used. The widget
+demo page (ui/widget_demo.py) is opt-in (SHOP_WIDGET_DEMO or `shop ui --widget-demo`): it
+runs on `settings.widget_demo_port` in a thread beside it, and with auth on it hands out
+guest tokens only when SHOP_WIDGET_DEMO_GUEST_TOKENS says this is a demo deployment.
+Chainlit ends its process with os._exit on shutdown, so it always runs as its own process.
 
 No Chainlit import in this module.
 """
@@ -73,13 +75,16 @@ def serve(
     host: str | None = None,
     port: int | None = None,
     *,
-    widget_demo: bool = True,
+    widget_demo: bool | None = None,
 ) -> int:
-    """Run the chat UI until interrupted (and the widget demo beside it); return its exit code."""
+    """Run the chat UI until interrupted (and the widget demo beside it when asked for:
+    `widget_demo`, default SHOP_WIDGET_DEMO); return its exit code."""
     host = host or settings.host
     port = port or settings.port
     env = chainlit_env(settings, host, port)
     demo = None
+    if widget_demo is None:
+        widget_demo = settings.widget_demo
     if widget_demo and settings.widget_demo_port:
         from ui.widget_demo import start_in_thread
 
@@ -88,7 +93,8 @@ def serve(
             host,
             settings.widget_demo_port,
             assistant_url=f"http://{_browser_host(host)}:{port}",
-            secret=env["CHAINLIT_AUTH_SECRET"],
+            # The demo store signs guest tokens only where a demo is explicitly wanted.
+            secret=env["CHAINLIT_AUTH_SECRET"] if settings.widget_demo_guest_tokens else None,
         )
         print(f"Widget demo store: http://{_browser_host(host)}:{settings.widget_demo_port}")
     print(f"Chat UI: http://{_browser_host(host)}:{port}")
@@ -115,11 +121,12 @@ def register(app: Any, ensure_demo: Callable[..., int]) -> None:
         host: Annotated[str | None, typer.Option(help="Bind address (SHOP_HOST).")] = None,
         port: Annotated[int | None, typer.Option(help="Port (SHOP_PORT).")] = None,
         widget_demo: Annotated[
-            bool, typer.Option(help="Also serve the widget demo store page.")
-        ] = True,
+            bool | None,
+            typer.Option(help="Also serve the widget demo store page (SHOP_WIDGET_DEMO)."),
+        ] = None,
         demo: Annotated[bool, typer.Option(help="Load the demo catalog if empty.")] = True,
     ) -> None:
-        """Start the chat UI (and the widget demo store on SHOP_WIDGET_DEMO_PORT)."""
+        """Start the chat UI (and, if asked, the widget demo store on SHOP_WIDGET_DEMO_PORT)."""
         settings = Settings()
         if demo:
             code = ensure_demo(settings)

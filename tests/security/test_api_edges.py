@@ -29,7 +29,7 @@ def post_raw(client: TestClient, body: bytes | str):  # type: ignore[no-untyped-
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_non_finite_numbers_are_a_422_not_a_500(client: TestClient, constant: str) -> None:
-    response = post_raw(client, '{"filters": {"max_price": %s}}' % constant)
+    response = post_raw(client, '{"filters": {"max_price": ' + constant + "}}")
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert detail[0]["type"] == "json_invalid" and constant in detail[0]["msg"]

@@ -68,6 +68,8 @@ def running_ui(data_dir: Path, **overrides: str) -> Iterator[dict[str, str]]:
         SHOP_PORT=str(port),
         SHOP_WIDGET_DEMO_PORT=str(demo_port),
         SHOP_WIDGET_ORIGINS=f"http://127.0.0.1:{demo_port}",
+        SHOP_WIDGET_DEMO="true",  # opt-in, and a demo deployment: it signs in guests
+        SHOP_WIDGET_DEMO_GUEST_TOKENS="true",
         SHOP_AUTH="password",
         SHOP_AUTH_USERS=f"{USER}:{PASSWORD}",
         HF_HUB_OFFLINE="1",
