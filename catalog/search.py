@@ -308,6 +308,13 @@ class Searcher:
         index = self.index()
         if mask is None:
             hits = index.query(vector, depth)
+            if len(self._known([h.product_id for h in hits])) < len(hits):
+                # Vectors SQL does not know (an ingest died between the stores; catalog/
+                # consistency.py repairs that) must not crowd out real products: rank
+                # exactly over SQL's products instead.
+                everything = np.ones(len(self.snapshot().filters.ids), dtype=bool)
+                exact = self._exact(vector, everything, depth)
+                return exact, max((score for _, score in exact), default=0.0)
             return [(h.product_id, h.similarity) for h in hits], _best(hits)
         total = index.count()
         hits = index.query(vector, min(total, max(depth * 4, 100)))
@@ -320,6 +327,13 @@ class Searcher:
         if len(found) >= depth or len(hits) >= total:
             return found[:depth], _best(hits)
         return self._exact(vector, mask, depth), _best(hits)
+
+    def _known(self, ids: list[str]) -> set[str]:
+        """Which of `ids` are products in SQL (one indexed lookup)."""
+        if not ids:
+            return set()
+        with self.store.session() as session:
+            return set(session.scalars(select(Product.id).where(Product.id.in_(ids))))
 
     def _exact(self, vector: np.ndarray, mask: np.ndarray, depth: int) -> list[tuple[str, float]]:
         """Exact cosine ranking of every qualifying product, against the in-memory vectors."""

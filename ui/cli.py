@@ -234,7 +234,8 @@ def info_command() -> None:
 
     settings = Settings()
     store = CatalogStore.open(settings.catalog_url)
-    console.print(
+    # Plain stdout: rich would wrap long values (paths) into invalid JSON.
+    sys.stdout.write(
         json.dumps(
             {
                 "catalog_url": settings.catalog_url,
@@ -242,10 +243,30 @@ def info_command() -> None:
                 "products": store.product_count(),
                 "version": store.version(),
                 "model": settings.model if settings.remote_model else "offline",
+                "index": _index_report(settings, store),  # [issue-12] SQL vs vector index
             },
             indent=2,
         )
+        + "\n"
     )
+
+
+def _index_report(settings: Settings, store: object) -> dict[str, object]:
+    """Does the vector index match SQL? (reported, not repaired: opening the catalog for
+    search or ingest repairs it)."""
+    from catalog.consistency import check
+    from catalog.embedding import ShopEmbeddingFunction
+    from catalog.index import VectorIndex
+
+    try:
+        index = VectorIndex.open(
+            path=None if settings.chroma_url else settings.chroma_path,
+            url=settings.chroma_url,
+            embedding_function=ShopEmbeddingFunction(settings.embedding_model),
+        )
+        return check(store, index).summary()  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001 - info still prints the rest
+        return {"consistent": None, "error": f"{type(exc).__name__}: {exc}"[:300]}
 
 
 def _register_other_commands() -> None:
