@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     theme_color: str = Field("#2f6f4f", alias="SHOP_THEME_COLOR")
     host: str = Field("127.0.0.1", alias="SHOP_HOST")
     port: int = Field(8000, alias="SHOP_PORT")
+    workers: int = Field(1, ge=1, le=64, alias="SHOP_WORKERS")
     widget_origins: str = Field("http://127.0.0.1:8001", alias="SHOP_WIDGET_ORIGINS")
     widget_demo: bool = Field(False, alias="SHOP_WIDGET_DEMO")
     widget_demo_port: int = Field(8001, alias="SHOP_WIDGET_DEMO_PORT")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -60,6 +61,7 @@ class Phase:
     rss_mb: list[tuple[float, float]] = field(default_factory=list)  # (t, MB)
     error_kinds: dict[str, int] = field(default_factory=dict)
     cpu_s: float | None = None  # server CPU seconds used during the phase
+    loadavg: tuple[float, float] | None = None  # 1-min load average at start and end
 
     def summary(self) -> dict[str, Any]:
         lat = sorted(self.latencies)
@@ -80,6 +82,7 @@ class Phase:
             "server_cpu_ms_per_turn": (
                 round(1000 * self.cpu_s / self.turns, 1) if self.cpu_s and self.turns else None
             ),
+            "loadavg_1m_start_end": self.loadavg,
             "rss_mb_start": round(rss[0], 1) if rss else None,
             "rss_mb_end": round(rss[-1], 1) if rss else None,
             "rss_mb_peak": round(max(rss), 1) if rss else None,
@@ -164,10 +167,8 @@ async def shopper(
     except Exception as exc:  # noqa: BLE001
         _error(phase, f"turn {type(exc).__name__}")
     finally:
-        try:
+        with contextlib.suppress(Exception):
             await chat.close()
-        except Exception:  # noqa: BLE001
-            pass
 
 
 def _error(phase: Phase, kind: str) -> None:
@@ -191,10 +192,10 @@ async def run_phase(
 
     sampler = asyncio.create_task(sample())
     cpu_before = server_cpu_s(pid) if pid is not None else None
-    await asyncio.gather(
-        *(shopper(base, n, phase, until, think, timeout) for n in range(shoppers))
-    )
+    load_before = os.getloadavg()[0]
+    await asyncio.gather(*(shopper(base, n, phase, until, think, timeout) for n in range(shoppers)))
     phase.seconds = time.monotonic() - started
+    phase.loadavg = (round(load_before, 2), round(os.getloadavg()[0], 2))
     if cpu_before is not None and pid is not None:
         phase.cpu_s = server_cpu_s(pid) - cpu_before
     sampler.cancel()
@@ -249,8 +250,8 @@ def _row(s: dict[str, Any]) -> str:
     return (
         f"{s['shoppers']:>4} shoppers {s['seconds']:>6.0f}s  turns {s['turns']:>5} "
         f"({s['turns_per_s']:>5.2f}/s)  p50 {s['p50_s']}s  p95 {s['p95_s']}s  p99 {s['p99_s']}s"
-        f"  errors {s['errors']}  lost {s['lost_messages']}  cpu/turn {s['server_cpu_ms_per_turn']}ms"
-        f"  RSS {s['rss_mb_start']}"
+        f"  errors {s['errors']}  lost {s['lost_messages']}"
+        f"  cpu/turn {s['server_cpu_ms_per_turn']}ms  RSS {s['rss_mb_start']}"
         f" -> {s['rss_mb_end']} MB (peak {s['rss_mb_peak']})"
     )
 
@@ -292,9 +293,14 @@ def main() -> None:
         "when": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started)),
         "machine": {"cpus": os.cpu_count()},
         "config": {
-            "levels": args.levels, "seconds": args.seconds, "think_s": args.think,
-            "workers": args.workers, "soak_s": args.soak, "soak_level": args.soak_level,
-            "model": "offline", "catalog": "demo (2,820 products)",
+            "levels": args.levels,
+            "seconds": args.seconds,
+            "think_s": args.think,
+            "workers": args.workers,
+            "soak_s": args.soak,
+            "soak_level": args.soak_level,
+            "model": "offline",
+            "catalog": "demo (2,820 products)",
         },  # fmt: skip
         **results,
     }

@@ -95,6 +95,8 @@ _origins = widget_origins(settings.widget_origins)
 # so replacing the contents in place (before serving) takes effect.
 cl_config.project.allow_origins[:] = _origins
 guard_socket(sio, _origins)  # [issue-12] the socket checks Origin like HTTP does
+if settings.workers > 1:  # [issue-12] a session must stay on one connection (ui/worker.py)
+    cl_config.project.transports = ["websocket"]
 
 
 def theme_css(color: str) -> str:
