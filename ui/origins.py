@@ -2,7 +2,7 @@
 
 Chainlit creates its socket.io server with `cors_allowed_origins=[]`, which turns the origin
 check off: a page on any site could open a socket (carrying a signed-in shopper's cookie)
-and chat. `guard_socket` gives the socket the same rule as HTTP: the server's own origin,
+and chat. `guard_socket` gives the socket connection the same rule as HTTP: the server's own origin,
 the widget origins in SHOP_WIDGET_ORIGINS, or no Origin header at all (not a browser;
 such a client is not bound by CORS anyway and authenticates like any other).
 """
@@ -47,5 +47,18 @@ def socket_origin_check(allowed: list[str]) -> Callable[[str | None, dict[str, A
 
 
 def guard_socket(sio: Any, allowed: list[str]) -> None:
-    """Enforce the origin rule on Chainlit's socket.io server (before it serves)."""
-    sio.eio.cors_allowed_origins = socket_origin_check(allowed)
+    """Enforce the origin rule on Chainlit's socket.io server (before it serves).
+
+    The check wraps Chainlit's `connect` handler rather than engine.io's own CORS option:
+    that option also writes CORS headers, which Chainlit's CORS middleware already adds, and
+    a doubled Access-Control-Allow-Origin makes browsers drop the widget's polling requests.
+    """
+    check = socket_origin_check(allowed)
+    original = sio.handlers["/"]["connect"]
+
+    async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> Any:
+        if not check(environ.get("HTTP_ORIGIN"), environ):
+            raise ConnectionRefusedError("origin not allowed")
+        return await original(sid, environ, auth)
+
+    sio.handlers["/"]["connect"] = connect

@@ -1,12 +1,13 @@
 """Start the chat UI (Chainlit, headless) and the widget demo store.
 
-`serve(settings, host, port)` runs `chainlit run ui/app.py --headless` as the main job, with
-CHAINLIT_APP_ROOT=ui so the committed config, public/ and chainlit.md are used; with
-SHOP_WORKERS > 1 it runs that many workers on the one port instead (ui/worker.py). The widget
+`serve(settings, host, port)` runs SHOP_WORKERS server workers (ui/worker.py: what `chainlit
+run ui/app.py --headless` does, on one shared port) as the main job, with CHAINLIT_APP_ROOT=ui
+so the committed config, public/ and chainlit.md are used. The widget
 demo page (ui/widget_demo.py) is opt-in (SHOP_WIDGET_DEMO or `shop ui --widget-demo`): it
 runs on `settings.widget_demo_port` in a thread beside it, and with auth on it hands out
 guest tokens only when SHOP_WIDGET_DEMO_GUEST_TOKENS says this is a demo deployment.
-Chainlit ends its process with os._exit on shutdown, so it always runs as its own process.
+Chainlit ends its process with os._exit on shutdown, so workers always run as their own
+processes.
 
 No Chainlit import in this module.
 """
@@ -67,22 +68,16 @@ def chainlit_env(settings: Settings, host: str, port: int) -> dict[str, str]:
     return env
 
 
-def chainlit_command(host: str, port: int) -> list[str]:
-    """The command line of the Chainlit process."""
-    return [
-        sys.executable, "-m", "chainlit", "run", str(APP),
-        "--headless", "--host", host, "--port", str(port),
-    ]  # fmt: skip
-
-
 def worker_command() -> list[str]:
-    """The command line of one of several workers sharing the port (ui/worker.py)."""
+    """The command line of one server worker (ui/worker.py: `chainlit run`'s start-up, on a
+    port that sibling workers may share, with uvloop)."""
     return [sys.executable, "-m", "ui.worker", str(APP)]
 
 
 def run_workers(count: int, env: dict[str, str], max_restarts: int = 20) -> int:
     """Run `count` workers on one port (SO_REUSEPORT) until interrupted; a worker that dies
-    is started again (at most `max_restarts` times in all). Returns the exit code."""
+    is started again (at most `max_restarts` times in all, a worker that exits cleanly is
+    not). Returns the exit code."""
     procs = [subprocess.Popen(worker_command(), env=env, cwd=str(UI_DIR)) for _ in range(count)]
     restarts = 0
     try:
@@ -91,8 +86,8 @@ def run_workers(count: int, env: dict[str, str], max_restarts: int = 20) -> int:
                 code = proc.poll()
                 if code is None:
                     continue
-                if restarts >= max_restarts:
-                    return code or 1
+                if code == 0 or restarts >= max_restarts:
+                    return code
                 restarts += 1
                 print(f"worker {proc.pid} exited with {code}; starting another", file=sys.stderr)
                 procs[i] = subprocess.Popen(worker_command(), env=env, cwd=str(UI_DIR))
@@ -140,17 +135,8 @@ def serve(
     print(f"Chat UI: http://{_browser_host(host)}:{port}")
     if settings.workers > 1:
         print(f"{settings.workers} workers share the port (WebSocket transport only)")
-        try:
-            return run_workers(settings.workers, env)
-        finally:
-            if demo is not None:
-                demo.should_exit = True
-    proc = subprocess.Popen(chainlit_command(host, port), env=env, cwd=str(UI_DIR))
     try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
-        return proc.wait()
+        return run_workers(settings.workers, env)
     finally:
         if demo is not None:
             demo.should_exit = True

@@ -36,7 +36,6 @@ def main() -> None:
     import uvicorn
     from chainlit.auth import ensure_jwt_secret
     from chainlit.cache import init_lc_cache
-    from chainlit.cli import assert_app  # also applies nest_asyncio, as `chainlit run` does
     from chainlit.config import DEFAULT_ROOT_PATH, config, load_module
     from chainlit.markdown import init_markdown
     from chainlit.utils import check_file
@@ -53,13 +52,27 @@ def main() -> None:
     config.run.module_name = target
     load_module(target)
     ensure_jwt_secret()
-    assert_app()
+    if not (config.code.on_chat_start or config.code.on_message):
+        raise SystemExit(f"{target} registers no chat handlers")
     init_markdown(config.root)
     init_lc_cache()
     sock = reuse_port_socket(host, port)
+    deflate = os.environ.get("UVICORN_WS_PER_MESSAGE_DEFLATE", "true").lower() in ("true", "1")
     server = uvicorn.Server(
-        uvicorn.Config(app, log_level="error", ws_per_message_deflate=True, ws="auto")
+        uvicorn.Config(app, log_level="error", ws_per_message_deflate=deflate, ws="auto")
     )
+    # uvloop where installed: the event loop is a large share of a turn's CPU. (`chainlit
+    # run` applies nest_asyncio to the stock loop for re-entrant user code; this app never
+    # re-enters the loop.)
+    loop = os.environ.get("SHOP_EVENT_LOOP", "uvloop")
+    if loop == "uvloop":
+        try:
+            import uvloop
+
+            uvloop.run(server.serve(sockets=[sock]))
+            return
+        except ImportError:
+            pass
     asyncio.run(server.serve(sockets=[sock]))
 
 

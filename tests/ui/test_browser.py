@@ -194,7 +194,10 @@ def test_chat_page_cards_compare_and_history(
 
 
 def test_widget_demo_bubble_answers_with_a_card(ui_server: dict[str, str], page) -> None:
-    page.goto(ui_server["demo"] + "/?product=boot-trail")
+    # The widget trades its token for a session cookie (POST /auth/jwt) on load, and a bubble
+    # opened before that answer connects without it: wait for the exchange, not a guess.
+    with page.expect_response(lambda r: r.url.endswith("/auth/jwt")):
+        page.goto(ui_server["demo"] + "/?product=boot-trail")
     assert ui_server["demo"] != ui_server["base"]
     page.locator("#chainlit-copilot-button").click()
     page.get_by_text("What are you shopping for?").wait_for()  # the session is up
