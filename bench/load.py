@@ -1,10 +1,11 @@
 """Load test: concurrent shoppers chatting over socket.io with a real, started server.
 
 Each simulated shopper is one browser session (bench/socket_chat.py): it connects, sends the
-next message of its scripted conversation (bench/load_conversations.json), waits for the
-whole answer, thinks (a fixed 3.5 s by default, jittered from a seeded RNG), and repeats until
-the phase ends. Phases run one after another for each concurrency level; a soak phase keeps
-one level running while the server's RSS (all its processes) is sampled.
+next message of its scripted conversations (bench/load_conversations.json: scripts filled
+from product, adjective, colour and budget lists by the shopper's seeded RNG), waits for the
+whole answer, thinks (3.5 s by default, jittered by +-20%), and repeats until the phase ends.
+Phases run one after another for each concurrency level; a soak phase keeps one level
+running while the server's RSS (all its processes) is sampled.
 
     .venv/bin/python bench/load.py                       # 10, 25, 50 shoppers, 60 s each
     .venv/bin/python bench/load.py --levels 50 --seconds 120 --workers 2
@@ -29,6 +30,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,9 +44,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 from bench.live_server import live_server  # noqa: E402
 from bench.socket_chat import SocketChat  # noqa: E402
 
-CONVERSATIONS = json.loads((ROOT / "bench" / "load_conversations.json").read_text())[
-    "conversations"
-]
+SCRIPTS = json.loads((ROOT / "bench" / "load_conversations.json").read_text())
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -61,6 +61,7 @@ class Phase:
     rss_mb: list[tuple[float, float]] = field(default_factory=list)  # (t, MB)
     error_kinds: dict[str, int] = field(default_factory=dict)
     cpu_s: float | None = None  # server CPU seconds used during the phase
+    client_cpu_s: float = 0.0  # this process's CPU (the simulated browsers share the machine)
     loadavg: tuple[float, float] | None = None  # 1-min load average at start and end
 
     def summary(self) -> dict[str, Any]:
@@ -81,6 +82,9 @@ class Phase:
             "lost_messages": self.lost,
             "server_cpu_ms_per_turn": (
                 round(1000 * self.cpu_s / self.turns, 1) if self.cpu_s and self.turns else None
+            ),
+            "client_cpu_ms_per_turn": (
+                round(1000 * self.client_cpu_s / self.turns, 1) if self.turns else None
             ),
             "loadavg_1m_start_end": self.loadavg,
             "rss_mb_start": round(rss[0], 1) if rss else None,
@@ -141,11 +145,28 @@ def server_cpu_s(pid: int) -> float:
     return total / ticks
 
 
+def conversation(rng: random.Random) -> list[str]:
+    """One scripted conversation, its placeholders filled from the word lists."""
+    words = {
+        "product": rng.choice(SCRIPTS["products"]),
+        "adjective": rng.choice(SCRIPTS["adjectives"]),
+        "color": rng.choice(SCRIPTS["colors"]),
+        "budget": rng.choice(SCRIPTS["budgets"]),
+    }
+    return [line.format(**words) for line in rng.choice(SCRIPTS["scripts"])]
+
+
+def messages(rng: random.Random) -> Iterator[str]:
+    """A shopper's messages: one conversation after another."""
+    while True:
+        yield from conversation(rng)
+
+
 async def shopper(
     base: str, number: int, phase: Phase, until: float, think: float, timeout: float
 ) -> None:
     rng = random.Random(number)
-    script = CONVERSATIONS[number % len(CONVERSATIONS)]
+    script = messages(rng)
     await asyncio.sleep(rng.uniform(0, think))  # stagger the start like real arrivals
     chat = SocketChat(base)
     try:
@@ -153,11 +174,9 @@ async def shopper(
     except Exception as exc:  # noqa: BLE001 - counted, not raised
         _error(phase, f"connect {type(exc).__name__}")
         return
-    turn = 0
     try:
         while time.monotonic() < until:
-            answer = await chat.ask(script[turn % len(script)], timeout=timeout)
-            turn += 1
+            answer = await chat.ask(next(script), timeout=timeout)
             phase.turns += 1
             if answer.complete:
                 phase.latencies.append(answer.seconds)
@@ -193,9 +212,11 @@ async def run_phase(
     sampler = asyncio.create_task(sample())
     cpu_before = server_cpu_s(pid) if pid is not None else None
     load_before = os.getloadavg()[0]
+    client_before = time.process_time()
     await asyncio.gather(*(shopper(base, n, phase, until, think, timeout) for n in range(shoppers)))
     phase.seconds = time.monotonic() - started
     phase.loadavg = (round(load_before, 2), round(os.getloadavg()[0], 2))
+    phase.client_cpu_s = time.process_time() - client_before
     if cpu_before is not None and pid is not None:
         phase.cpu_s = server_cpu_s(pid) - cpu_before
     sampler.cancel()
@@ -208,7 +229,7 @@ async def warm_up(base: str, timeout: float) -> None:
     """One conversation first, so the embedding model and filter index are loaded."""
     chat = SocketChat(base)
     await chat.connect(timeout=timeout)
-    for message in CONVERSATIONS[0]:
+    for message in conversation(random.Random(-1)):
         await chat.ask(message, timeout=timeout)
     await chat.close()
 
@@ -251,7 +272,8 @@ def _row(s: dict[str, Any]) -> str:
         f"{s['shoppers']:>4} shoppers {s['seconds']:>6.0f}s  turns {s['turns']:>5} "
         f"({s['turns_per_s']:>5.2f}/s)  p50 {s['p50_s']}s  p95 {s['p95_s']}s  p99 {s['p99_s']}s"
         f"  errors {s['errors']}  lost {s['lost_messages']}"
-        f"  cpu/turn {s['server_cpu_ms_per_turn']}ms  RSS {s['rss_mb_start']}"
+        f"  cpu/turn {s['server_cpu_ms_per_turn']}ms (client {s['client_cpu_ms_per_turn']}ms)"
+        f"  load {s['loadavg_1m_start_end']}  RSS {s['rss_mb_start']}"
         f" -> {s['rss_mb_end']} MB (peak {s['rss_mb_peak']})"
     )
 
