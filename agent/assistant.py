@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import collections
 import logging
 import time
 import uuid
@@ -23,6 +22,7 @@ from agent.private_files import private_file
 from agent.settings import Settings
 from agent.storage_health import StorageHealth, StorageUnavailable, is_storage_error
 from agent.turn_guard import TurnGuard
+from agent.turn_rate import TurnRateLimit
 from catalog.models import Product
 from catalog.service import Catalog
 from tools.contracts import Comparison, Recommendation, ToolCallRecord, TurnEvent, TurnResult, Usage
@@ -68,7 +68,8 @@ class Assistant:
         self._graph: Any = None
         self._graph_lock: asyncio.Lock | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._turn_times: dict[str, collections.deque[float]] = {}
+        # Bounded: threads idle for a minute are forgotten (agent/turn_rate.py).
+        self.turn_rate = TurnRateLimit(settings.turns_per_minute, clock=clock)
 
     # -- set-up --------------------------------------------------------------------------
 
@@ -230,10 +231,6 @@ class Assistant:
                 f"That message is too long (over {self.settings.max_message_chars} characters). "
                 "Please shorten it."
             )
-        times = self._turn_times.setdefault(thread_id, collections.deque())
-        now = self.clock.monotonic()
-        while times and now - times[0] > 60:
-            times.popleft()
         try:
             if memoryless:  # [issue-12] storage is failing: this turn runs without memory
                 if self._memoryless_graph is None:
@@ -256,7 +253,7 @@ class Assistant:
             result = TurnResult.model_validate(answered[message_id])
             yield TurnEvent(type="final", result=result)
             return
-        if refusal is None and len(times) >= self.settings.turns_per_minute:
+        if refusal is None and self.turn_rate.exceeded(thread_id):
             refusal = "You are sending messages too quickly. Please wait a moment."
         if (
             refusal is None
@@ -268,7 +265,7 @@ class Assistant:
             yield TurnEvent(type="token", text=result.reply)
             yield TurnEvent(type="final", result=result)
             return
-        times.append(now)
+        self.turn_rate.record(thread_id)
         turn: dict[str, Any] = {"request_id": request_id}
         if isinstance(prefs_in.get("max_items"), int) and prefs_in["max_items"] > 0:
             turn["max_items"] = min(prefs_in["max_items"], 6)
