@@ -40,6 +40,7 @@ from ui.cards import (
 from ui.fallback import REDUCED_NOTE, SearchOnlyAssistant
 from ui.login_throttle import LoginThrottle
 from ui.origins import guard_socket, widget_origins
+from ui.session_memory import forget_messages
 from ui.threads import agent_thread_id
 
 log = logging.getLogger("shop.ui")
@@ -264,6 +265,11 @@ async def on_chat_start() -> None:
         ).send()
 
 
+@cl.on_chat_end
+async def on_chat_end() -> None:
+    forget_messages(cl.context.session.id)  # [issue-12] see ui/session_memory.py
+
+
 @cl.on_chat_resume
 async def on_chat_resume(thread: dict) -> None:
     metadata = thread.get("metadata") or {}
@@ -372,6 +378,7 @@ async def _run_turn(agent: Any, message: cl.Message, msg: cl.Message, **kwargs: 
 
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
+    forget_messages(cl.context.session.id)  # [issue-12] Chainlit's copy, unbounded otherwise
     widget = _is_widget()
     prefs = _prefs()
     kwargs: dict[str, Any] = {
