@@ -2,7 +2,7 @@
 
 Anything that waits or measures time (the circuit breaker's cool-down, the turn deadline,
 rate limits, login throttling) takes a `Clock` so tests can drive time by hand instead of
-sleeping: a test double lives in tests/fakes_clock.py.
+sleeping: a test double lives in tests/clock.py.
 """
 
 from __future__ import annotations

@@ -17,6 +17,11 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# The turn deadline (SHOP_TURN_DEADLINE_S, 25 s) runs on the real clock: a turn on a loaded
+# machine must not meet it by accident (a first turn that loads a model, say). Its behaviour
+# is tested with an injected clock (tests/reliability/test_turn_deadline.py); servers and CLI
+# processes the tests start inherit this too.
+os.environ.setdefault("SHOP_TURN_DEADLINE_S", "600")
 
 from catalog.embedding import Encoder  # noqa: E402
 from catalog.ingest import ingest, seed_embedding_cache  # noqa: E402

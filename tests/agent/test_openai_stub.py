@@ -237,8 +237,10 @@ class FirstRequestTimesOut(httpx2.AsyncBaseTransport):
 
 async def test_timeout_then_success(tmp_path, stub, dummy_catalog) -> None:
     stub.push(tool_call("reply", {"message": "On time."}))
-    settings = remote(tmp_path, stub, SHOP_MODEL_TIMEOUT_S=0.3)
-    assert make_remote_model(settings).request_timeout == 0.3  # the setting reaches the client
+    # The timeout is simulated by the transport; the real one is long, so a slow stub on a
+    # loaded machine cannot time the second request out too.
+    settings = remote(tmp_path, stub, SHOP_MODEL_TIMEOUT_S=45)
+    assert make_remote_model(settings).request_timeout == 45  # the setting reaches the client
     transport = FirstRequestTimesOut()
     async with httpx2.AsyncClient(transport=transport) as client:
         model = make_remote_model(settings, http_async_client=client)
