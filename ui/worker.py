@@ -41,8 +41,6 @@ def main() -> None:
     from chainlit.utils import check_file
 
     target = sys.argv[1]
-    if interval := os.environ.get("SHOP_GIL_SWITCH_INTERVAL_S"):  # experiment knob
-        sys.setswitchinterval(float(interval))
     host = os.environ.get("CHAINLIT_HOST", "127.0.0.1")
     port = int(os.environ["CHAINLIT_PORT"])
     config.run.host, config.run.port = host, port
