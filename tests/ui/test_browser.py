@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bench.live_server import free_port, wait_http
 from catalog.models import Variant
 from catalog.service import Catalog
 from ui.cards import format_price, stock_badge
@@ -34,26 +33,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--no-first-run",
 ]  # fmt: skip
 USER, PASSWORD = "alice", "trail-pass"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"UI process exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(url)
 
 
 @contextmanager
