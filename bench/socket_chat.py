@@ -46,6 +46,18 @@ def login(base: str, username: str, password: str) -> tuple[int, dict[str, str],
         return exc.code, {}, exc.read().decode()
 
 
+def token_login(base: str, token: str) -> tuple[int, dict[str, str]]:
+    """POST /auth/jwt with a widget access token, as the widget does; (status, cookies)."""
+    request = urllib.request.Request(
+        f"{base}/auth/jwt", data=b"", method="POST", headers={"Authorization": f"Bearer {token}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, _cookies(response.headers.get_all("set-cookie") or [])
+    except urllib.error.HTTPError as exc:
+        return exc.code, {}
+
+
 def _cookies(headers: list[str]) -> dict[str, str]:
     found = {}
     for header in headers:

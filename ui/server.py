@@ -25,6 +25,7 @@ from typing import Annotated, Any
 
 import typer
 
+from agent.private_files import private_file
 from agent.settings import Settings
 
 UI_DIR = Path(__file__).resolve().parent
@@ -38,10 +39,8 @@ def auth_secret(settings: Settings) -> str:
     path = Path(settings.data_dir) / "chainlit_auth_secret"
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(48)
-    path.write_text(value)
-    path.chmod(0o600)
+    private_file(path).write_text(value)  # created 0600 first: never readable by others
     return value
 
 

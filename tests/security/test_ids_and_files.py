@@ -1,5 +1,6 @@
 """Item 10: ids that display as something else are rejected, a NaN price gets a clear
-message, and files holding conversations are readable by their owner only."""
+message, and files holding conversations (and the signing secret) are readable by their
+owner only."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from catalog.ingest import validate
 from catalog.schema import ProductIn
 from catalog.service import Catalog
 from ui.history import chat_database_url, create_schema
+from ui.server import auth_secret
 
 
 def product(**overrides: object) -> dict:
@@ -97,3 +99,14 @@ def test_chat_history_db_is_not_world_readable(tmp_path: Path) -> None:
     create_schema(chat_database_url(None, tmp_path))
     for path in tmp_path.glob("chat_history.db*"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_generated_auth_secret_is_private_and_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CHAINLIT_AUTH_SECRET", raising=False)
+    settings = Settings(_env_file=None, SHOP_DATA_DIR=tmp_path)
+    secret = auth_secret(settings)
+    path = tmp_path / "chainlit_auth_secret"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and len(secret) >= 32
+    assert auth_secret(settings) == secret  # kept across restarts (and shared by workers)

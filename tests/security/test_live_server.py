@@ -16,12 +16,14 @@ import socketio
 from agent.assistant import build_assistant
 from agent.settings import Settings
 from bench.live_server import LiveServer, live_server
-from bench.socket_chat import SocketChat, login
+from bench.socket_chat import SocketChat, login, token_login
 from catalog.service import Catalog
+from ui.widget_demo import mint_widget_token
 
 pytestmark = pytest.mark.slow
 ALLOWED = "https://shop.example.com"
 USERS = "alice:alice-pass,bob:bob-pass,carol:carol-pass"
+SECRET = "test-signing-secret-" + "s" * 40  # CHAINLIT_AUTH_SECRET of the password server
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +35,11 @@ def open_server(small_catalog: Catalog, small_catalog_root: Path) -> Iterator[Li
 @pytest.fixture(scope="module")
 def password_server(small_catalog: Catalog, small_catalog_root: Path) -> Iterator[LiveServer]:
     with live_server(
-        small_catalog_root, SHOP_AUTH="password", SHOP_AUTH_USERS=USERS, SHOP_WIDGET_DEMO="true"
+        small_catalog_root,
+        SHOP_AUTH="password",
+        SHOP_AUTH_USERS=USERS,
+        SHOP_WIDGET_DEMO="true",
+        CHAINLIT_AUTH_SECRET=SECRET,
     ) as srv:
         yield srv
 
@@ -121,6 +127,18 @@ async def test_signed_in_cookie_does_not_open_a_socket_from_a_foreign_origin(
     answer = await chat.ask("hiking boots under $100")
     await chat.close()
     assert answer.complete and answer.elements >= 1
+
+
+def test_a_token_minted_by_the_stores_server_signs_its_customer_in(
+    password_server: LiveServer,
+) -> None:
+    """What README and docs/widget.md tell a store to do: mint a short-lived token for its
+    signed-in customer with the assistant's secret; the widget trades it for a session."""
+    code, cookies = token_login(password_server.base, mint_widget_token(SECRET, "customer-42"))
+    assert code == 200 and cookies
+    assert status(password_server.base + "/user", cookies) == 200
+    forged = mint_widget_token("not-the-secret-" + "x" * 40, "customer-42")
+    assert token_login(password_server.base, forged)[0] == 401
 
 
 def test_failed_sign_ins_are_throttled(password_server: LiveServer) -> None:
