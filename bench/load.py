@@ -1,9 +1,11 @@
 """Load test: concurrent shoppers chatting over socket.io with a real, started server.
 
-Each simulated shopper is one browser session (bench/socket_chat.py): it connects, sends the
-next message of its scripted conversations (bench/load_conversations.json: scripts filled
-from product, adjective, colour and budget lists by the shopper's seeded RNG), waits for the
-whole answer, thinks (3.5 s by default, jittered by +-20%), and repeats until the phase ends.
+Each simulated shopper holds one conversation at a time, each in a new browser session
+(bench/socket_chat.py): it connects, sends the messages of a scripted conversation
+(bench/load_conversations.json: scripts filled from product, adjective, colour and budget
+lists by the shopper's seeded RNG) one by one, waiting for each whole answer and thinking
+(3.5 s by default, jittered by +-20%) in between, then starts the next conversation in a new
+session, until the phase ends. A refusal for the conversation limit counts as an error.
 Phases run one after another for each concurrency level; a soak phase keeps one level
 running while the server's RSS (all its processes) is sampled.
 
@@ -30,7 +32,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ from bench.socket_chat import SocketChat  # noqa: E402
 
 SCRIPTS = json.loads((ROOT / "bench" / "load_conversations.json").read_text())
 RESULTS = ROOT / "bench" / "results"
+LIMIT_REPLY = "reached its limit"  # the assistant's refusal past SHOP_MAX_MODEL_CALLS
 
 
 @dataclass
@@ -156,38 +158,40 @@ def conversation(rng: random.Random) -> list[str]:
     return [line.format(**words) for line in rng.choice(SCRIPTS["scripts"])]
 
 
-def messages(rng: random.Random) -> Iterator[str]:
-    """A shopper's messages: one conversation after another."""
-    while True:
-        yield from conversation(rng)
-
-
 async def shopper(
     base: str, number: int, phase: Phase, until: float, think: float, timeout: float
 ) -> None:
+    """One shopper: each scripted conversation in a new browser session (a new tab), as a
+    real visitor would; one endless session would instead grow one thread until it meets
+    SHOP_MAX_MODEL_CALLS, after which every turn is a cheap refusal."""
     rng = random.Random(number)
-    script = messages(rng)
     await asyncio.sleep(rng.uniform(0, think))  # stagger the start like real arrivals
-    chat = SocketChat(base)
-    try:
-        await chat.connect(timeout=timeout)
-    except Exception as exc:  # noqa: BLE001 - counted, not raised
-        _error(phase, f"connect {type(exc).__name__}")
-        return
-    try:
-        while time.monotonic() < until:
-            answer = await chat.ask(next(script), timeout=timeout)
-            phase.turns += 1
-            if answer.complete:
-                phase.latencies.append(answer.seconds)
-            else:
-                phase.lost += 1
-            await asyncio.sleep(think * rng.uniform(0.8, 1.2))
-    except Exception as exc:  # noqa: BLE001
-        _error(phase, f"turn {type(exc).__name__}")
-    finally:
-        with contextlib.suppress(Exception):
-            await chat.close()
+    while time.monotonic() < until:
+        chat = SocketChat(base)
+        try:
+            await chat.connect(timeout=timeout)
+        except Exception as exc:  # noqa: BLE001 - counted, not raised
+            _error(phase, f"connect {type(exc).__name__}")
+            return
+        try:
+            for message in conversation(rng):
+                if time.monotonic() >= until:
+                    break
+                answer = await chat.ask(message, timeout=timeout)
+                phase.turns += 1
+                if not answer.complete:
+                    phase.lost += 1
+                elif LIMIT_REPLY in answer.text:
+                    _error(phase, "refused: conversation limit")
+                else:
+                    phase.latencies.append(answer.seconds)
+                await asyncio.sleep(think * rng.uniform(0.8, 1.2))
+        except Exception as exc:  # noqa: BLE001
+            _error(phase, f"turn {type(exc).__name__}")
+            return
+        finally:
+            with contextlib.suppress(Exception):
+                await chat.close()
 
 
 def _error(phase: Phase, kind: str) -> None:
@@ -263,7 +267,20 @@ async def measure(args: argparse.Namespace, base: str, pid: int | None) -> dict[
         print(_row(soak.summary()), flush=True)
     return {
         "phases": [p.summary() for p in phases],
-        "soak": None if soak is None else {**soak.summary(), "rss_mb": soak.rss_mb},
+        "soak": None if soak is None else {**soak.summary(), **_drift(soak)},
+    }
+
+
+def _drift(soak: Phase) -> dict[str, Any]:
+    """RSS over the soak: every sample, and the change over its second half (after warm-up
+    growth such as per-session state and caches filling, a leak keeps climbing there)."""
+    samples = soak.rss_mb
+    if len(samples) < 3:
+        return {"rss_mb": samples}
+    middle = min(samples, key=lambda s: abs(s[0] - samples[-1][0] / 2))
+    return {
+        "rss_mb": samples,
+        "rss_mb_second_half_change": round(samples[-1][1] - middle[1], 1),
     }
 
 
