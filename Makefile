@@ -26,7 +26,7 @@ setup: $(STAMP)
 
 run: setup
 	$(BIN)/shop demo
-	$(BIN)/shop ui
+	$(BIN)/shop ui --widget-demo
 
 # Browser tests drive Debian's Chromium; install it when missing and we may (CI runs as root).
 chromium:

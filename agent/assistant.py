@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import collections
 import logging
 import time
 import uuid
@@ -15,12 +14,17 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agent.breaker import CircuitBreaker
+from agent.clock import SYSTEM_CLOCK, Clock
 from agent.graph import build_graph
 from agent.logging import request_id_var
 from agent.offline import OfflineEngine, make_engine
+from agent.private_files import private_file
 from agent.settings import Settings
 from agent.state import SERDE_TYPES, TurnScratch
+from agent.storage_health import StorageHealth, StorageUnavailable, is_storage_error
 from agent.thread_lock import ThreadLocks
+from agent.turn_guard import TurnGuard
+from agent.turn_rate import TurnRateLimit
 from catalog.models import Product
 from catalog.service import Catalog
 from tools.contracts import (
@@ -51,6 +55,7 @@ class Assistant:
         checkpointer: Any | None,
         *,
         reranker: Any | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.settings = settings
         self.catalog = catalog
@@ -58,16 +63,27 @@ class Assistant:
         self.model_name = model_name
         self.engine = engine
         self.tools = make_tools(catalog, reranker=reranker)
-        self.breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s)
+        # [issue-12] time is injected (agent/clock.py); the guard bounds each turn by one
+        # deadline and answers without memory when conversation storage fails.
+        self.clock = clock
+        self.breaker = CircuitBreaker(
+            settings.breaker_failures, settings.breaker_cooldown_s, clock=clock
+        )
+        self.storage = StorageHealth(
+            None if settings.uses_postgres else Path(settings.data_dir), clock=clock
+        )
+        self.guard = TurnGuard(settings.turn_deadline_s, self.storage, clock=clock)
+        self._memoryless_graph: Any = None
         self._checkpointer = checkpointer
         self._own_conn: Any = None
         self._graph: Any = None
         self._graph_lock: asyncio.Lock | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._turn_times: dict[str, collections.deque[float]] = {}
         self.locks = ThreadLocks(
             Path(settings.data_dir) / "locks", getattr(catalog.store, "engine", None)
         )
+        # Bounded: threads idle for a minute are forgotten (agent/turn_rate.py).
+        self.turn_rate = TurnRateLimit(settings.turns_per_minute, clock=clock)
 
     # -- set-up --------------------------------------------------------------------------
 
@@ -86,10 +102,14 @@ class Assistant:
     async def _build_graph(self) -> None:
         if self._checkpointer is None:
             self._checkpointer = await self._open_checkpointer()
-        self._graph = build_graph(
+        self._graph = self._compile(self._checkpointer)
+
+    def _compile(self, checkpointer: Any) -> Any:
+        # [issue-12] also compiles the memoryless graph (checkpointer None) the guard uses
+        return build_graph(
             self.model,
             self.tools,
-            self._checkpointer,
+            checkpointer,
             catalog=self.catalog,
             fallback=self.engine if self.model is not self.engine else None,
             breaker=self.breaker if self.model is not self.engine else None,
@@ -112,8 +132,7 @@ class Assistant:
         import aiosqlite
         from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-        path = Path(self.settings.data_dir) / "checkpoints.db"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = private_file(Path(self.settings.data_dir) / "checkpoints.db")  # [issue-12] 0600
         conn = await aiosqlite.connect(str(path))
         self._own_conn = conn
         return AsyncSqliteSaver(conn, serde=_serde())
@@ -188,17 +207,16 @@ class Assistant:
         started = time.perf_counter()
         try:
             # One turn at a time per thread: a second message waits for the first to finish.
+            # Within it, one deadline per turn; storage failures answered without memory.
             async with self.locks.hold(thread_id):
-                async for event in self._turn(
-                    message,
-                    thread_id,
-                    message_id,
-                    context,
-                    preferences,
-                    request_id,
-                    started,
-                    action,
-                ):
+                async for event in self.guard.run(
+                    lambda memoryless: self._turn(
+                        message, thread_id, message_id, context, preferences, request_id,
+                        started, action, memoryless=memoryless,
+                    ),
+                    thread_id=thread_id,
+                    request_id=request_id,
+                ):  # fmt: skip
                     yield event
         finally:
             request_id_var.reset(token)
@@ -223,6 +241,8 @@ class Assistant:
         request_id: str,
         started: float,
         action: CardAction | None = None,
+        *,
+        memoryless: bool = False,
     ) -> AsyncIterator[TurnEvent]:
         prefs_in = preferences or {}
         message = (message or "").strip()
@@ -234,16 +254,19 @@ class Assistant:
                 f"That message is too long (over {self.settings.max_message_chars} characters). "
                 "Please shorten it."
             )
-        times = self._turn_times.setdefault(thread_id, collections.deque())
-        now = time.monotonic()
-        while times and now - times[0] > 60:
-            times.popleft()
         try:
-            graph = await self._ensure_graph()
-            config = {"configurable": {"thread_id": thread_id}, "recursion_limit": 80}
-            snapshot = await graph.aget_state(config)
-            values = snapshot.values or {}
+            if memoryless:  # [issue-12] storage is failing: this turn runs without memory
+                if self._memoryless_graph is None:
+                    self._memoryless_graph = self._compile(None)
+                graph, config, values = self._memoryless_graph, {"recursion_limit": 80}, {}
+            else:
+                graph = await self._ensure_graph()
+                config = {"configurable": {"thread_id": thread_id}, "recursion_limit": 80}
+                snapshot = await graph.aget_state(config)
+                values = snapshot.values or {}
         except Exception as exc:  # noqa: BLE001
+            if is_storage_error(exc):  # [issue-12] the guard answers without memory
+                raise StorageUnavailable(str(exc)) from exc
             log.error("checkpointer unavailable: %s", exc)
             refusal = refusal or "Sorry, the assistant is unavailable right now. Please retry."
             values = {}
@@ -253,7 +276,7 @@ class Assistant:
             result = TurnResult.model_validate(answered[message_id])
             yield TurnEvent(type="final", result=result)
             return
-        if refusal is None and len(times) >= self.settings.turns_per_minute:
+        if refusal is None and self.turn_rate.exceeded(thread_id):
             refusal = "You are sending messages too quickly. Please wait a moment."
         if (
             refusal is None
@@ -265,7 +288,7 @@ class Assistant:
             yield TurnEvent(type="token", text=result.reply)
             yield TurnEvent(type="final", result=result)
             return
-        times.append(now)
+        self.turn_rate.record(thread_id)
         # A new catalog version (an ingest by another process) reaches this turn's reader,
         # engine and tools: they key their caches on `catalog.searcher.version`.
         try:
@@ -291,7 +314,8 @@ class Assistant:
         try:
             # One checkpoint write per turn instead of one per step: a turn is short, and one
             # cut off mid-way (a crash, a cancelled stream) is simply asked again.
-            updates = graph.astream(inputs, config, stream_mode="updates", durability="exit")
+            durability = None if memoryless else "exit"  # [issue-12] no checkpointer to write
+            updates = graph.astream(inputs, config, stream_mode="updates", durability=durability)
             async for update in updates:
                 for node, data in update.items():
                     if not isinstance(data, dict):
@@ -328,6 +352,8 @@ class Assistant:
                                 summary=summary,
                             )
         except Exception as exc:  # noqa: BLE001 - a chat never shows a stack trace
+            if is_storage_error(exc) and not memoryless:  # [issue-12] see agent/turn_guard.py
+                raise StorageUnavailable(str(exc)) from exc
             log.error("turn failed: %s", exc, exc_info=True)
             final_turn = TurnScratch(
                 reply="Sorry, something went wrong. Please try again.",
@@ -337,7 +363,7 @@ class Assistant:
         result.request_id = request_id
         for chunk in _chunks(result.reply):
             yield TurnEvent(type="token", text=chunk)
-        if message_id:
+        if message_id and not memoryless:
             keep = dict(list(answered.items())[-19:])
             keep[message_id] = result.model_dump()
             try:
@@ -433,6 +459,7 @@ def build_assistant(
     *,
     model: BaseChatModel | None = None,
     checkpointer: Any | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Assistant:
     """The assistant over a catalog: the given model, the remote endpoint, or offline."""
     engine = make_engine(catalog, settings.store_name)
@@ -452,7 +479,9 @@ def build_assistant(
         from agent.rerank import LLMReranker
 
         reranker = LLMReranker(model)
-    assistant = Assistant(settings, catalog, model, name, engine, checkpointer, reranker=reranker)
+    assistant = Assistant(
+        settings, catalog, model, name, engine, checkpointer, reranker=reranker, clock=clock
+    )
     if reranker is not None:  # no re-ranking calls while the breaker keeps the remote off
         reranker.enabled = lambda: assistant.breaker.opened_at is None
     return assistant

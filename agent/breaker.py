@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import time
+from agent.clock import SYSTEM_CLOCK, Clock
 
 
 class CircuitBreaker:
     """Opens after `failures` consecutive failures; after `cooldown_s` it lets calls through
-    again (half-open): the first failure then re-opens it at once, a success closes it."""
+    again (half-open): the first failure then re-opens it at once, a success closes it.
 
-    def __init__(self, failures: int = 3, cooldown_s: float = 60.0) -> None:
+    Time comes from `clock` (the real one by default), so tests move it by hand."""
+
+    def __init__(
+        self, failures: int = 3, cooldown_s: float = 60.0, *, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         self.threshold = failures
         self.cooldown_s = cooldown_s
+        self.clock = clock
         self.count = 0
         self.opened_at: float | None = None
         self.half_open = False
@@ -20,7 +25,7 @@ class CircuitBreaker:
         """Whether turns should go to the fallback now."""
         if self.opened_at is None:
             return False
-        if time.monotonic() - self.opened_at >= self.cooldown_s:
+        if self.clock.monotonic() - self.opened_at >= self.cooldown_s:
             self.opened_at = None
             self.count = 0
             self.half_open = True
@@ -31,7 +36,7 @@ class CircuitBreaker:
         """Record a failed remote call."""
         self.count += 1
         if self.half_open or self.count >= self.threshold:
-            self.opened_at = time.monotonic()
+            self.opened_at = self.clock.monotonic()
             self.half_open = False
 
     def success(self) -> None:

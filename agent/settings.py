@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     model: str = Field("offline", alias="SHOP_MODEL")
     model_timeout_s: float = Field(30.0, alias="SHOP_MODEL_TIMEOUT_S")
     model_max_retries: int = Field(2, alias="SHOP_MODEL_MAX_RETRIES")
+    # One deadline per turn: model calls stop in time for the offline planner to answer.
+    turn_deadline_s: float = Field(25.0, gt=0, alias="SHOP_TURN_DEADLINE_S")
     tool_choice: Literal["auto", "required"] = Field("auto", alias="SHOP_TOOL_CHOICE")
     rerank: bool = Field(False, alias="SHOP_RERANK")
     breaker_failures: int = Field(3, alias="SHOP_BREAKER_FAILURES")
@@ -55,10 +57,15 @@ class Settings(BaseSettings):
     store_logo: str | None = Field(None, alias="SHOP_STORE_LOGO")  # empty: the demo's logo
     host: str = Field("127.0.0.1", alias="SHOP_HOST")
     port: int = Field(8000, alias="SHOP_PORT")
+    workers: int = Field(1, ge=1, le=64, alias="SHOP_WORKERS")
     widget_origins: str = Field("http://127.0.0.1:8001", alias="SHOP_WIDGET_ORIGINS")
+    widget_demo: bool = Field(False, alias="SHOP_WIDGET_DEMO")
     widget_demo_port: int = Field(8001, alias="SHOP_WIDGET_DEMO_PORT")
+    widget_demo_guest_tokens: bool = Field(False, alias="SHOP_WIDGET_DEMO_GUEST_TOKENS")
     auth: Literal["none", "password", "header"] = Field("none", alias="SHOP_AUTH")
     auth_users: str = Field("", alias="SHOP_AUTH_USERS")
+    auth_header: str = Field("X-Forwarded-User", alias="SHOP_AUTH_HEADER")
+    auth_header_secret: str | None = Field(None, alias="SHOP_AUTH_HEADER_SECRET")
     chat_database_url: str | None = Field(None, alias="SHOP_CHAT_DATABASE_URL")
 
     # --- evals --------------------------------------------------------------------------

@@ -12,12 +12,14 @@ import asyncio
 import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 STRIPES = 64
+log = logging.getLogger(__name__)
 
 
 class ThreadLocks:
@@ -26,33 +28,42 @@ class ThreadLocks:
     def __init__(self, lock_dir: Path | None = None, engine: Any = None) -> None:
         self.lock_dir = lock_dir
         self.engine = engine if engine is not None and engine.dialect.name == "postgresql" else None
-        self._locks: dict[tuple[int, str], asyncio.Lock] = {}
-
-    def _local(self, thread_id: str) -> asyncio.Lock:
-        key = (id(asyncio.get_running_loop()), thread_id)
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = asyncio.Lock()
-        return lock
+        # per (event loop, thread): the lock and how many turns hold or wait for it; an entry
+        # goes when its last turn ends, so the map stays as small as the turns in flight
+        self._locks: dict[tuple[int, str], tuple[asyncio.Lock, int]] = {}
 
     @contextlib.asynccontextmanager
     async def hold(self, thread_id: str) -> AsyncIterator[None]:
         """Wait for the thread's earlier turns, then run this one alone."""
         digest = hashlib.sha1(thread_id.encode()).digest()
-        async with self._local(thread_id):
-            handle = await asyncio.to_thread(self._acquire, digest)
-            try:
-                yield
-            finally:
-                await asyncio.to_thread(self._release, handle)
+        key = (id(asyncio.get_running_loop()), thread_id)
+        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                handle = await asyncio.to_thread(self._acquire, digest)
+                try:
+                    yield
+                finally:
+                    await asyncio.to_thread(self._release, handle)
+        finally:
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
 
     def _acquire(self, digest: bytes) -> Any:
         fd = None
         if self.lock_dir is not None:
-            self.lock_dir.mkdir(parents=True, exist_ok=True)
             path = self.lock_dir / f"thread-{digest[0] % STRIPES:02d}.lock"
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                self.lock_dir.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError as exc:  # a read-only or full data dir: the turn runs without memory
+                log.warning("thread lock file unavailable (%s); in-process lock only", exc)
+            else:
+                fcntl.flock(fd, fcntl.LOCK_EX)
         conn = None
         if self.engine is not None:
             from sqlalchemy import text

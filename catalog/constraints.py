@@ -12,6 +12,7 @@ Category, brand and option values are resolved forgivingly against the catalog's
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -264,7 +265,11 @@ def variant_fits(variant: Variant, rc: Resolved) -> bool:
         return False
     if rc.in_stock and not variant.in_stock:
         return False
-    values = {o.name: o.value_norm for o in variant.option_rows}
+    if not rc.options:
+        return True
+    # The same keys ingest wrote into the option rows, from the options already loaded
+    # (loading the rows for every variant shown cost more than the rest of a browse).
+    values = dict(_option_key(name, value) for name, value in (variant.options or {}).items())
     return all(values.get(name) in allowed for name, allowed in rc.options.items())
 
 
@@ -282,7 +287,7 @@ def explain_variant(variant: Variant, rc: Resolved) -> list[tuple[str, str]]:
         out.append(("over_budget", "over your budget"))
     if rc.min_price is not None and price < rc.min_price:
         out.append(("under_budget", "below your minimum"))
-    values = {o.name: o.value_norm for o in variant.option_rows}
+    values = dict(_option_key(name, value) for name, value in (variant.options or {}).items())
     missing = [name for name, allowed in rc.options.items() if values.get(name) not in allowed]
     for name in missing:
         wanted = "/".join(str(x) for x in rc.labels.get(name, [])) or name
@@ -335,3 +340,8 @@ def resolve_lenient(constraints: Constraints, vocab: Vocabulary) -> Resolved:
         exclude_ids=rc.exclude_ids,
         labels=labels,
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _option_key(name: str, value: str) -> tuple[str, str]:
+    return normalize_option_name(name), normalize_value(value)

@@ -134,13 +134,16 @@ class VectorIndex:
         finally:
             self._count = None
 
-    def existing_ids(self) -> set[str]:
-        """All ids in the collection (used to repair drift between SQL and the index)."""
-        found: set[str] = set()
+    def doc_hashes(self) -> dict[str, str | None]:
+        """Every indexed id with the hash of the text its vector was made from (None for
+        entries written before hashes were kept): the consistency check's view."""
+        found: dict[str, str | None] = {}
         offset = 0
         while True:
-            page = self.collection.get(include=[], limit=10_000, offset=offset)
-            found.update(page["ids"])
+            page = self.collection.get(include=["metadatas"], limit=10_000, offset=offset)
+            for pid, meta in zip(page["ids"], page["metadatas"] or [], strict=False):
+                value = (meta or {}).get("doc_hash")
+                found[pid] = value if isinstance(value, str) else None
             if len(page["ids"]) < 10_000:
                 return found
             offset += 10_000

@@ -1,9 +1,18 @@
-"""Ingestion: validate every record, then upsert SQL and Chroma in one pass.
+"""Ingestion: validate every record, then write SQL and the vector index, crash-safely.
 
 Policy: by default a file with any invalid record writes nothing (the report lists every bad
 record with file, location and field); `skip_invalid=True` writes the valid ones. Re-ingesting
 an unchanged file changes nothing: products are compared by content hash and vectors come from
 the (model, text hash) embedding cache.
+
+Write order, so that a crash (kill -9, power loss) at any point leaves a catalog that searches
+correctly and heals itself (catalog/consistency.py):
+1. new texts are encoded into the embedding cache, committed chunk by chunk: a re-run after
+   an abort encodes only what was not cached yet;
+2. SQL (products, lexical index, a new catalog version) in one transaction: all or nothing;
+3. the vector index, from the cache; then the marker `index_version` = the new version.
+A crash in step 3 leaves the marker behind the version; the next open (or ingest) repairs
+the index from SQL. One writer at a time (catalog/write_lock.py).
 """
 
 from __future__ import annotations
@@ -18,6 +27,8 @@ import numpy as np
 from pydantic import ValidationError
 from sqlalchemy import delete, select
 
+from catalog.consistency import check, index_products, index_version, mark_indexed, write_vectors
+from catalog.documents import chroma_metadata, document_text
 from catalog.embedding import Encoder, text_hash
 from catalog.formats import FormatError, RawRecord, detect_format, reader_for
 from catalog.index import VectorIndex
@@ -26,6 +37,9 @@ from catalog.normalize import normalize_option_name, normalize_value
 from catalog.policy import policy_beside, save_policy
 from catalog.schema import ProductIn
 from catalog.store import CatalogStore
+from catalog.write_lock import write_lock
+
+__all__ = ["chroma_metadata", "document_text", "ingest", "seed_embedding_cache"]
 
 Progress = Callable[[str, int, int], None]
 _ENCODE_CHUNK = 256
@@ -70,49 +84,10 @@ class IngestRejected(Exception):
         self.report = report
 
 
-def document_text(product: ProductIn) -> str:
-    """The text embedded for a product: title, category, brand, description, key attributes."""
-    attributes: list[str] = []
-    for key, value in list(product.attributes.items())[:8]:
-        label = key.replace("_", " ")
-        if value is True:
-            attributes.append(label)
-        elif isinstance(value, str | int | float) and not isinstance(value, bool):
-            attributes.append(f"{label}: {value}")
-    options: dict[str, set[str]] = {}
-    for variant in product.variants:
-        for key, value in variant.options.items():
-            options.setdefault(key, set()).add(value)
-    option_text = "; ".join(f"{k}: {', '.join(sorted(v)[:12])}" for k, v in options.items())
-    parts = [
-        product.title,
-        f"Category: {product.category}.",
-        f"Brand: {product.brand}." if product.brand else "",
-        product.description,
-        " ".join(product.tags),
-        "; ".join(attributes),
-        option_text,
-    ]
-    return "\n".join(p for p in parts if p)
-
-
 def content_hash(product: ProductIn, source: str) -> str:
     """Hash of everything stored for a product."""
     payload = json.dumps([source, product.model_dump(mode="json")], sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def chroma_metadata(product: ProductIn) -> dict[str, str | float | bool]:
-    """Filter metadata kept beside each vector (SQL stays the source of truth)."""
-    prices = [v.price for v in product.variants]
-    return {
-        "title": product.title[:200],
-        "category": normalize_value(product.category),
-        "brand": normalize_value(product.brand) if product.brand else "",
-        "price_min": float(min(prices)),
-        "price_max": float(max(prices)),
-        "in_stock": product.in_stock,
-    }
 
 
 def to_row(product: ProductIn, source: str, doc_hash: str) -> Product:
@@ -273,7 +248,28 @@ def ingest(
     report.rejected = len({(e.location) for e in errors})
     if errors and not skip_invalid:
         raise IngestRejected(report)
-    source = fmt
+    with write_lock(store.engine):
+        _write(store, index, encoder, valid, fmt, report, replace=replace, progress=progress)
+        # The store's policy document ships beside its catalog file (policy.md).
+        policy = policy_beside(path)
+        if policy is not None:
+            save_policy(store, policy.read_text(encoding="utf-8"))
+    report.written = True
+    return report
+
+
+def _write(
+    store: CatalogStore,
+    index: VectorIndex,
+    encoder: Encoder,
+    valid: list[tuple[str, ProductIn]],
+    source: str,
+    report: IngestReport,
+    *,
+    replace: bool,
+    progress: Progress | None,
+) -> None:
+    """The three steps of the module docstring, under the write lock."""
     with store.session() as session:
         existing = dict(session.execute(select(Product.id, Product.content_hash)).all())
     changed: list[ProductIn] = []
@@ -290,67 +286,70 @@ def ingest(
     file_ids = {p.id for _, p in valid}
     deleted = sorted(set(existing) - file_ids) if replace else []
     report.deleted = len(deleted)
-
-    # Products SQL has but the index lost (a crash between stores, a wiped Chroma dir).
-    indexed = index.existing_ids()
+    # What an earlier crash (or a wiped index) left behind is repaired in the same pass.
+    drift = check(store, index)
     changed_ids = {p.id for p in changed}
-    repair = [
-        p for _, p in valid if p.id in existing and p.id not in changed_ids and p.id not in indexed
-    ]
-    to_index = changed + repair
+    gone = set(deleted)
+    refresh = [pid for pid in drift.missing + drift.stale if pid not in changed_ids | gone]
 
-    # The store's policy document ships beside its catalog file (policy.md).
-    policy = policy_beside(path)
-    if policy is not None:
-        save_policy(store, policy.read_text(encoding="utf-8"))
-
-    if not changed and not deleted and not repair:
-        report.written = True
+    if not changed and not deleted and drift.ok:
         report.version = store.version()
-        return report
+        if index_version(store) is None:  # a data dir from before the marker existed
+            with store.session() as session, session.begin():
+                mark_indexed(session, report.version)
+        return
 
+    # 1. New texts into the embedding cache, one commit per chunk.
+    hashes: dict[str, str] = {}
+    for start in range(0, len(changed), _ENCODE_CHUNK):
+        chunk = changed[start : start + _ENCODE_CHUNK]
+        docs = {p.id: document_text(p) for p in chunk}
+        hashes.update({pid: text_hash(doc) for pid, doc in docs.items()})
+        _, fresh = embed_documents(store, encoder, {hashes[pid]: doc for pid, doc in docs.items()})
+        if fresh:
+            with store.session() as session, session.begin():
+                store.cache_vectors(session, encoder.model_name, fresh)
+        report.encoded += len(fresh)
+        if progress:
+            progress("encode", start + len(chunk), len(changed))
+
+    # 2. SQL in one transaction, written in chunks so memory follows the chunk size.
+    before = store.version()
+    unmarked = index_version(store) is None
     with store.session() as session, session.begin():
-        # One transaction, written in chunks: each chunk's texts are embedded (cache first),
-        # its rows flushed and then forgotten by the session, and its vectors sent to Chroma,
-        # so memory follows the chunk size, not the file size.
-        for start in range(0, len(to_index), _WRITE_CHUNK):
-            chunk = to_index[start : start + _WRITE_CHUNK]
-            docs = {p.id: document_text(p) for p in chunk}
-            hashes = {pid: text_hash(doc) for pid, doc in docs.items()}
-            vectors, fresh = embed_documents(
-                store, encoder, {hashes[pid]: doc for pid, doc in docs.items()}
-            )
-            store.cache_vectors(session, encoder.model_name, fresh)
-            report.encoded += len(fresh)
-            rewrite = [p for p in chunk if p.id in changed_ids]
-            if rewrite:
-                ids = [p.id for p in rewrite]
-                session.execute(delete(Product).where(Product.id.in_(ids)))
-                store.delete_lexical(session, ids)
-                rows = [to_row(p, source, hashes[p.id]) for p in rewrite]
-                session.add_all(rows)
-                session.flush()
-                store.write_lexical(session, rows)
-                session.expunge_all()
-            # Chroma goes last for each chunk, inside the SQL transaction: if it fails, SQL
-            # rolls back and the next run re-sends the same idempotent upserts.
-            index.upsert(
-                [p.id for p in chunk],
-                np.stack([vectors[hashes[p.id]] for p in chunk]),
-                [docs[p.id] for p in chunk],
-                [chroma_metadata(p) for p in chunk],
-            )
-            if progress:
-                progress("ingest", start + len(chunk), len(to_index))
+        if unmarked:  # the index matched the catalog before this ingest: say so
+            mark_indexed(session, before)
+        for start in range(0, len(changed), _WRITE_CHUNK):
+            chunk = changed[start : start + _WRITE_CHUNK]
+            ids = [p.id for p in chunk]
+            session.execute(delete(Product).where(Product.id.in_(ids)))
+            store.delete_lexical(session, ids)
+            rows = [to_row(p, source, hashes[p.id]) for p in chunk]
+            session.add_all(rows)
+            session.flush()
+            store.write_lexical(session, rows)
+            session.expunge_all()
         for start in range(0, len(deleted), _WRITE_CHUNK):
             chunk_ids = deleted[start : start + _WRITE_CHUNK]
             session.execute(delete(Product).where(Product.id.in_(chunk_ids)))
             store.delete_lexical(session, chunk_ids)
         report.version = store.bump_version(session)
-        if deleted:
-            index.delete(deleted)
-    report.written = True
-    return report
+
+    # 3. The vector index, then the marker saying it matches this version.
+    total = len(changed) + len(refresh)
+    for start in range(0, len(changed), _WRITE_CHUNK):
+        chunk = changed[start : start + _WRITE_CHUNK]
+        report.encoded += index_products(store, index, encoder, [(hashes[p.id], p) for p in chunk])
+        if progress:
+            progress("ingest", start + len(chunk), total)
+    if refresh:
+        write_vectors(store, index, encoder, refresh)
+    if deleted or drift.orphans:
+        index.delete(sorted(gone | set(drift.orphans)))
+    with store.session() as session, session.begin():
+        mark_indexed(session, report.version)
+    if progress:
+        progress("ingest", total, total)
 
 
 def seed_embedding_cache(store: CatalogStore, path: Path) -> int:

@@ -74,8 +74,10 @@ class Variant(Base):
     available: Mapped[bool] = mapped_column(default=True)
 
     product: Mapped[Product] = relationship(back_populates="variants")
+    # Written at ingest for SQL filters; never needed on loaded variants (variant_fits reads
+    # `options`), so not loaded with them.
     option_rows: Mapped[list[VariantOption]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
+        cascade="all, delete-orphan", lazy="select"
     )
 
     __table_args__ = (Index("ix_variants_product_price", "product_id", "price"),)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -56,10 +57,42 @@ CURRENCIES: frozenset[str] = frozenset(
 )
 
 
+# Characters an id may not contain: controls (NUL included), format characters (bidi
+# overrides such as U+202E and zero-width marks, which make one id display as another),
+# separators other than the space, surrogates, private-use and unassigned code points.
+_BAD_ID_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+# In free text, bidi embedding/override/isolate controls re-order what a shopper sees.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def check_id(value: Any) -> Any:
+    """Reject ids that could break storage or display as something else."""
+    if isinstance(value, str):
+        for char in value:
+            if unicodedata.category(char) in _BAD_ID_CATEGORIES:
+                raise ValueError(
+                    f"id contains a control or invisible character (U+{ord(char):04X})"
+                )
+    return value
+
+
+def check_text(value: Any) -> Any:
+    """Reject NUL and other control characters (tab and newlines are fine) and bidi
+    overrides in free text."""
+    if isinstance(value, str):
+        for char in value:
+            if (unicodedata.category(char) == "Cc" and char not in "\t\n\r") or (
+                char in _BIDI_CONTROLS
+            ):
+                raise ValueError(f"text contains a control character (U+{ord(char):04X})")
+    return value
+
+
 class VariantIn(BaseModel):
     """One buyable variant: options (size, colour, ...), a selling price and stock."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # allow_inf_nan=False: a NaN price is "not a finite number", not "should be <= 1e7"
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
     id: str = Field(min_length=1, max_length=128)
     options: dict[str, str] = Field(default_factory=dict)
@@ -74,6 +107,11 @@ class VariantIn(BaseModel):
         # Ids are kept exactly as the source wrote them, but always as strings.
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
+    @field_validator("id", mode="after")
+    @classmethod
+    def _id_is_clean(cls, value: str) -> str:
+        return check_id(value)
+
     @field_validator("options", mode="before")
     @classmethod
     def _options_as_strings(cls, value: Any) -> Any:
@@ -83,6 +121,14 @@ class VariantIn(BaseModel):
                 for k, v in value.items()
                 if v is not None and v != ""
             }
+        return value
+
+    @field_validator("options", mode="after")
+    @classmethod
+    def _options_are_clean(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, option in value.items():
+            check_text(key)
+            check_text(option)
         return value
 
     @field_validator("currency")
@@ -97,7 +143,7 @@ class VariantIn(BaseModel):
 class ProductIn(BaseModel):
     """One product with at least one variant, as every loader must produce it."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
     id: str = Field(min_length=1, max_length=128)
     title: str = Field(min_length=1, max_length=500)
@@ -114,6 +160,23 @@ class ProductIn(BaseModel):
     @classmethod
     def _id_as_string(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("id", mode="after")
+    @classmethod
+    def _id_is_clean(cls, value: str) -> str:
+        return check_id(value)
+
+    @field_validator("title", "description", "brand", "category", "image_url", mode="after")
+    @classmethod
+    def _text_is_clean(cls, value: str | None) -> str | None:
+        return check_text(value)
+
+    @field_validator("tags", mode="after")
+    @classmethod
+    def _tags_are_clean(cls, value: list[str]) -> list[str]:
+        for tag in value:
+            check_text(tag)
+        return value
 
     @field_validator("brand", "image_url", mode="before")
     @classmethod

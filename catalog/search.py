@@ -20,6 +20,7 @@ import logging
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,7 @@ _LEXICAL_HEAD = 300  # best full-text matches checked before ranking every match
 # Calibrated on the demo catalog (bench/retrieval_quality.py): queries for things the store
 # does not sell top out below this cosine similarity; real requests sit above it.
 NO_MATCH_SIMILARITY = 0.35
+QUERY_CACHE = 2048  # recent query vectors kept per searcher (see embed_query)
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,9 @@ class Searcher:
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
         self._snapshot: _Snapshot | None = None
         self._snapshot_lock = threading.Lock()
+        self.query_cache = QUERY_CACHE  # 0: encode every query (benchmarks of encoding)
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._query_lock = threading.Lock()
 
     # -- freshness -----------------------------------------------------------------------
     #
@@ -256,8 +261,23 @@ class Searcher:
         return fn(*args), _ms(t0)
 
     def embed_query(self, query: str) -> np.ndarray:
-        """The query vector (kept separate so benchmarks can time it apart)."""
-        return self.encoder.encode([query])[0]
+        """The query vector (kept separate so benchmarks can time it apart).
+
+        Recent query vectors are kept (an LRU of `query_cache` entries, ~1.5 KB each): a
+        conversation refines the same words turn after turn and shoppers ask for the same
+        things, and encoding is the largest CPU cost of a search (~15 ms on one core)."""
+        with self._query_lock:
+            vector = self._query_vectors.get(query)
+            if vector is not None:
+                self._query_vectors.move_to_end(query)
+                return vector
+        vector = self.encoder.encode([query])[0]
+        vector.flags.writeable = False  # shared between callers
+        with self._query_lock:
+            self._query_vectors[query] = vector
+            while len(self._query_vectors) > self.query_cache:
+                self._query_vectors.popitem(last=False)
+        return vector
 
     def dense(self, vector: np.ndarray, rc: Resolved, depth: int) -> list[tuple[str, float]]:
         """Top `depth` qualifying products by cosine similarity, as (id, similarity)."""
@@ -323,6 +343,13 @@ class Searcher:
         index = self.index()
         if mask is None:
             hits = index.query(vector, depth)
+            if len(self._known([h.product_id for h in hits])) < len(hits):
+                # Vectors SQL does not know (an ingest died between the stores; catalog/
+                # consistency.py repairs that) must not crowd out real products: rank
+                # exactly over SQL's products instead.
+                everything = np.ones(len(self.snapshot().filters.ids), dtype=bool)
+                exact = self._exact(vector, everything, depth)
+                return exact, max((score for _, score in exact), default=0.0)
             return [(h.product_id, h.similarity) for h in hits], _best(hits)
         total = index.count()
         hits = index.query(vector, min(total, max(depth * 4, 100)))
@@ -335,6 +362,13 @@ class Searcher:
         if len(found) >= depth or len(hits) >= total:
             return found[:depth], _best(hits)
         return self._exact(vector, mask, depth), _best(hits)
+
+    def _known(self, ids: list[str]) -> set[str]:
+        """Which of `ids` are products in SQL (one indexed lookup)."""
+        if not ids:
+            return set()
+        with self.store.session() as session:
+            return set(session.scalars(select(Product.id).where(Product.id.in_(ids))))
 
     def _exact(self, vector: np.ndarray, mask: np.ndarray, depth: int) -> list[tuple[str, float]]:
         """Exact cosine ranking of every qualifying product, against the in-memory vectors."""

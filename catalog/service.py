@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from catalog.consistency import Consistency, check, ensure_consistent
 from catalog.embedding import Encoder
 from catalog.index import ShopEmbeddingFunction, VectorIndex
 from catalog.search import Searcher
 from catalog.store import CatalogStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -29,6 +33,10 @@ class Catalog:
             embedding_function=ShopEmbeddingFunction(self.encoder.model_name, self.encoder),
         )
 
+    def consistency(self) -> Consistency:
+        """How SQL and the vector index differ (a full comparison; `shop info`)."""
+        return check(self.store, self.open_index())
+
 
 def open_catalog(
     database_url: str,
@@ -46,4 +54,10 @@ def open_catalog(
     catalog.searcher = Searcher(
         store, catalog.open_index, encoder, dense_timeout_s=search_timeout_s
     )
+    # An ingest that died after committing SQL left the index behind: repair it now (a
+    # cheap marker check when nothing is wrong; skipped while another writer is busy).
+    try:
+        ensure_consistent(store, catalog.open_index, encoder)
+    except Exception:  # noqa: BLE001 - search still works (degraded) and says why
+        log.warning("could not repair the vector index", exc_info=True)
     return catalog

@@ -7,6 +7,7 @@ corrupts readers: they keep seeing the previous committed catalog until the inge
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -104,6 +105,14 @@ def raw_rows(session: Session, stmt: Select[Any]) -> Iterator[tuple[Any, ...]]:
         cursor.close()
 
 
+def _read_only_fs(directory: Path) -> bool:
+    """Whether `directory` lives on a file system mounted read-only."""
+    try:
+        return bool(os.statvfs(directory).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
 def search_tokens(query: str) -> list[str]:
     """Content words of a query, for the lexical index."""
     words = re.findall(r"[a-z0-9]+", query.lower())
@@ -113,16 +122,24 @@ def search_tokens(query: str) -> list[str]:
 class CatalogStore:
     """Owns the engine; every catalog read and write goes through a session from here."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self.is_sqlite = engine.dialect.name == "sqlite"
+        self.read_only = read_only
 
     @classmethod
     def open(cls, url: str) -> CatalogStore:
-        """Connect and create the schema if missing."""
+        """Connect and create the schema if missing.
+
+        A SQLite catalog on a read-only file system is opened read-only (and immutable: WAL
+        mode cannot open it otherwise), so search keeps working; writes then fail cleanly.
+        """
         if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            path = Path(url.removeprefix("sqlite:///"))
+            if path.is_file() and _read_only_fs(path.parent):
+                return cls._open_read_only(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, pool_pre_ping=True)
         if engine.dialect.name == "sqlite":
 
@@ -138,6 +155,17 @@ class CatalogStore:
         store = cls(engine)
         store.create_schema()
         return store
+
+    @classmethod
+    def _open_read_only(cls, path: Path) -> CatalogStore:
+        url = f"sqlite:///file:{path.resolve()}?mode=ro&immutable=1&uri=true"
+        engine = create_engine(url)
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+            dbapi_conn.execute("PRAGMA foreign_keys=ON")
+
+        return cls(engine, read_only=True)
 
     def create_schema(self) -> None:
         """Create tables and the lexical index (idempotent)."""

@@ -17,6 +17,11 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# The turn deadline (SHOP_TURN_DEADLINE_S, 25 s) runs on the real clock: a turn on a loaded
+# machine must not meet it by accident (a first turn that loads a model, say). Its behaviour
+# is tested with an injected clock (tests/reliability/test_turn_deadline.py); servers and CLI
+# processes the tests start inherit this too.
+os.environ.setdefault("SHOP_TURN_DEADLINE_S", "600")
 
 from catalog.embedding import Encoder  # noqa: E402
 from catalog.ingest import ingest, seed_embedding_cache  # noqa: E402
@@ -91,3 +96,21 @@ def tau2_catalog(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> 
     catalog = make_catalog(tmp_path_factory.mktemp("tau2"), encoder)
     ingest(path, store=catalog.store, index=catalog.open_index(), encoder=encoder, fmt="tau2")
     yield catalog
+
+
+@pytest.fixture(scope="session")
+def small_catalog_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data dir (SHOP_DATA_DIR) of `small_catalog`."""
+    return tmp_path_factory.mktemp("small-catalog")
+
+
+@pytest.fixture(scope="session")
+def small_catalog(small_catalog_root: Path, encoder: Encoder) -> Catalog:
+    """The 7-product catalog of tests/ui/catalog_data.py, ingested once per run (read-only
+    for tests; tests/ui keeps its own copy)."""
+    from tests.ui.catalog_data import write_catalog
+
+    catalog = make_catalog(small_catalog_root, encoder)
+    source = write_catalog(small_catalog_root / "products.jsonl")
+    ingest(source, store=catalog.store, index=catalog.open_index(), encoder=encoder)
+    return catalog

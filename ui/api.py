@@ -13,15 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query
+from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from sqlalchemy import select, text
+from starlette.concurrency import run_in_threadpool
 
 from catalog.constraints import Constraints, UnknownValue
 from catalog.models import Product
 from catalog.search import Hit, SearchResult, rrf
 from catalog.service import Catalog
+from ui.api_input import MAX_BODY_BYTES, ApiError, query_dict, read_json, validated
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +42,32 @@ class ApiState:
     catalog: Catalog
     model_name: str = "offline"
     model_mode: Literal["remote", "offline"] = "offline"
+    # "ok" or "error: ..." for conversation storage (agent.storage_health.StorageHealth.status)
+    storage: Callable[[], str] | None = None
 
 
-class Filters(BaseModel):
-    """Hard filters, as in the assistant's search tool."""
+class PriceRange(BaseModel):
+    """A finite, ordered price range (min > max is an error, never silently swapped)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     min_price: float | None = Field(default=None, ge=0)
     max_price: float | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PriceRange:
+        if (
+            self.min_price is not None
+            and self.max_price is not None
+            and self.min_price > self.max_price
+        ):
+            raise ValueError("min_price must not be greater than max_price")
+        return self
+
+
+class Filters(PriceRange):
+    """Hard filters, as in the assistant's search tool."""
+
     category: str | None = Field(default=None, max_length=200)
     brand: str | None = Field(default=None, max_length=200)
     options: dict[str, Annotated[str, StringConstraints(max_length=100)]] = Field(
@@ -59,13 +78,22 @@ class Filters(BaseModel):
 class RecommendationRequest(BaseModel):
     """POST /api/recommendations body."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     user_id: str | None = Field(default=None, max_length=128)
     session_items: list[ProductId] = Field(default_factory=list, max_length=MAX_SESSION_ITEMS)
     exclude: list[ProductId] = Field(default_factory=list, max_length=MAX_EXCLUDE)
-    count: int = Field(default=10, ge=1, le=MAX_COUNT)
+    # strict: JSON `true` or "5" is not a count
+    count: int = Field(default=10, ge=1, le=MAX_COUNT, strict=True)
     filters: Filters | None = None
+
+
+class PopularQuery(PriceRange):
+    """GET /api/popular query parameters (unknown ones are refused, as in the POST body)."""
+
+    count: int = Field(default=10, ge=1, le=MAX_COUNT)
+    category: str | None = Field(default=None, max_length=200)
+    brand: str | None = Field(default=None, max_length=200)
 
 
 class RecommendedItem(BaseModel):
@@ -199,7 +227,11 @@ def _item(hit: Hit, rank: int, source: str, request_id: str) -> RecommendedItem:
 
 
 def health(state: ApiState) -> tuple[int, dict[str, Any]]:
-    """The health report and its HTTP status (503 only when SQL is unreachable)."""
+    """The health report and its HTTP status (503 only when SQL is unreachable).
+
+    `stores.storage` says whether conversations can be written (a full disk or read-only
+    data dir makes it "error: ...", and the status "degraded": the chat still answers).
+    """
     catalog = state.catalog
     stores: dict[str, str] = {}
     products: int | None = None
@@ -217,6 +249,11 @@ def health(state: ApiState) -> tuple[int, dict[str, Any]]:
         stores["vectors"] = "ok"
     except Exception as exc:  # noqa: BLE001
         stores["vectors"] = f"error: {type(exc).__name__}"
+    if state.storage is not None:
+        try:
+            stores["storage"] = state.storage()
+        except Exception as exc:  # noqa: BLE001
+            stores["storage"] = f"error: {type(exc).__name__}"
     ok = all(v == "ok" for v in stores.values())
     body = {
         "status": "ok" if ok else "degraded",
@@ -236,20 +273,52 @@ def create_router(get_state: Callable[[], ApiState]) -> APIRouter:
         status, body = health(get_state())
         return JSONResponse(body, status_code=status)
 
-    @router.post("/api/recommendations", response_model=RecommendationResponse)
-    def recommendations(body: RecommendationRequest) -> RecommendationResponse:
-        return recommend(get_state().catalog, body)
+    @router.post(
+        "/api/recommendations",
+        response_model=RecommendationResponse,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": RecommendationRequest.model_json_schema()}
+                },
+            }
+        },
+    )
+    async def recommendations(request: Request) -> Response:
+        # The body is read and validated here, not by FastAPI: its size is capped while it
+        # streams in, NaN/Infinity are refused, and a 422 never echoes the input back.
+        try:
+            data = await read_json(request, MAX_BODY_BYTES)
+            body = validated(RecommendationRequest, data, ["body"])
+            result = await run_in_threadpool(recommend, get_state().catalog, body)
+        except ApiError as exc:
+            return exc.response()
+        except HTTPException as exc:
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return JSONResponse(result.model_dump(mode="json"))
 
     @router.get("/api/popular", response_model=RecommendationResponse)
-    def popular_items(
-        count: Annotated[int, Query(ge=1, le=MAX_COUNT)] = 10,
-        category: Annotated[str | None, Query(max_length=200)] = None,
-    ) -> RecommendationResponse:
+    def popular_items(request: Request) -> Response:
+        try:
+            query = validated(PopularQuery, query_dict(request), ["query"])
+        except ApiError as exc:
+            return exc.response()
         request_id = uuid.uuid4().hex
-        constraints = Constraints(category=category or None, in_stock=True)
-        hits = popular(get_state().catalog, count, constraints, ["query"])
+        constraints = Constraints(
+            category=query.category or None,
+            brand=query.brand or None,
+            min_price=query.min_price,
+            max_price=query.max_price,
+            in_stock=True,
+        )
+        try:
+            hits = popular(get_state().catalog, query.count, constraints, ["query"])
+        except HTTPException as exc:
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         items = [_item(h, i, "popular", request_id) for i, h in enumerate(hits, start=1)]
-        return RecommendationResponse(request_id=request_id, strategy="popular", items=items)
+        body = RecommendationResponse(request_id=request_id, strategy="popular", items=items)
+        return JSONResponse(body.model_dump(mode="json"))
 
     return router
 

@@ -7,10 +7,8 @@ are used. Settings come from the environment (agent/settings.py).
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
-import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -19,17 +17,25 @@ import chainlit as cl
 from chainlit.config import config as cl_config
 from chainlit.input_widget import Select, Switch
 from chainlit.server import app as fastapi_app
+from chainlit.server import login as chainlit_login
+from chainlit.server import sio
 from sqlalchemy import select
 
 from agent.settings import Settings
+from agent.storage_health import StorageHealth
 from catalog.models import Product
 from catalog.service import Catalog
 from tools.contracts import TurnResult
 from ui.api import ApiState, create_router, install_routes
+from ui.auth import check_password, header_identity, parse_users, throttled_login_router
 from ui.brand import Brand, chainlit_ui_settings, greeting
 from ui.brand import create_router as create_brand_router
 from ui.cards import CURRENCY_STYLES, card_props, comparison_props, visible_recommendations
 from ui.fallback import REDUCED_NOTE, SearchOnlyAssistant
+from ui.login_throttle import LoginThrottle
+from ui.origins import guard_socket, widget_origins
+from ui.session_memory import forget_messages
+from ui.threads import agent_thread_id
 
 log = logging.getLogger("shop.ui")
 
@@ -81,10 +87,13 @@ threading.Thread(target=_warm, name="search-warm-up", daemon=True).start()
 brand = Brand.load(settings.store_name, settings.theme_color, settings.store_logo)
 for _key, _value in chainlit_ui_settings(brand).items():
     setattr(cl_config.ui, _key, _value)
-_origins = [o.strip() for o in settings.widget_origins.split(",") if o.strip()]
+_origins = widget_origins(settings.widget_origins)
 # CORSMiddleware keeps a reference to this list and builds itself on the first request,
 # so replacing the contents in place (before serving) takes effect.
 cl_config.project.allow_origins[:] = _origins
+guard_socket(sio, _origins)  # [issue-12] the socket checks Origin like HTTP does
+if settings.workers > 1:  # [issue-12] a session must stay on one connection (ui/worker.py)
+    cl_config.project.transports = ["websocket"]
 
 
 def _model_mode() -> str:
@@ -95,6 +104,8 @@ _state = ApiState(
     catalog,
     model_name=getattr(assistant, "model_name", settings.model),
     model_mode=_model_mode(),  # type: ignore[arg-type]
+    # [issue-12] /healthz reports whether conversations can be written
+    storage=(getattr(assistant, "storage", None) or StorageHealth(Path(settings.data_dir))).status,
 )
 _router = create_router(lambda: _state)
 
@@ -103,11 +114,6 @@ install_routes(fastapi_app, _router)
 install_routes(fastapi_app, create_brand_router(brand))
 
 # --- authentication and history (off by default) -----------------------------------------
-
-
-def _users(spec: str) -> dict[str, str]:
-    pairs = (item.split(":", 1) for item in spec.split(",") if ":" in item)
-    return {u.strip(): p for u, p in pairs if u.strip()}
 
 
 if settings.auth != "none":
@@ -121,21 +127,33 @@ if settings.auth != "none":
 
 
 if settings.auth == "password":
-    _USERS = _users(settings.auth_users)
+    _USERS = parse_users(settings.auth_users)
 
     @cl.password_auth_callback
     def _password_auth(username: str, password: str) -> cl.User | None:
-        expected = _USERS.get(username)
-        if expected is not None and hmac.compare_digest(expected, password):
+        if check_password(_USERS, username, password):
             return cl.User(identifier=username, metadata={"provider": "password"})
         return None
 
+    # [issue-12] failed sign-ins are throttled per user and per client address
+    install_routes(
+        fastapi_app,
+        throttled_login_router(chainlit_login, LoginThrottle(), cl_config.run.root_path + "/login"),
+    )
+
 elif settings.auth == "header":
-    HEADER = os.environ.get("SHOP_AUTH_HEADER", "X-Forwarded-User")
+    if not settings.auth_header_secret:
+        log.warning(
+            "SHOP_AUTH=header trusts %s from any client: run behind a proxy that strips it, "
+            "and set SHOP_AUTH_HEADER_SECRET",
+            settings.auth_header,
+        )
 
     @cl.header_auth_callback
     def _header_auth(headers: Any) -> cl.User | None:
-        user = headers.get(HEADER)
+        user = header_identity(
+            headers, header=settings.auth_header, secret=settings.auth_header_secret
+        )
         if user:
             return cl.User(identifier=user, metadata={"provider": "header"})
         return None
@@ -164,6 +182,17 @@ async def starters(user: Any = None, language: Any = None) -> list[cl.Starter]:
 
 def _is_widget() -> bool:
     return cl.context.session.client_type == "copilot"
+
+
+def _agent_thread() -> str:
+    """[issue-12] the agent's thread: minted by the server, bound to the user or session."""
+    session = cl.context.session
+    user = getattr(session, "user", None)
+    return agent_thread_id(
+        session.thread_id,
+        user_identifier=getattr(user, "identifier", None),
+        session_id=session.id,
+    )
 
 
 def _default_prefs() -> dict[str, Any]:
@@ -205,6 +234,11 @@ async def on_chat_start() -> None:
     await _send_settings(prefs)
     if _is_widget():
         await cl.Message(content=greeting(settings.store_name)).send()
+
+
+@cl.on_chat_end
+async def on_chat_end() -> None:
+    forget_messages(cl.context.session.id)  # [issue-12] see ui/session_memory.py
 
 
 @cl.on_chat_resume
@@ -315,10 +349,11 @@ async def _run_turn(agent: Any, message: cl.Message, msg: cl.Message, **kwargs: 
 
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
+    forget_messages(cl.context.session.id)  # [issue-12] Chainlit's copy, unbounded otherwise
     widget = _is_widget()
     prefs = _prefs()
     kwargs: dict[str, Any] = {
-        "thread_id": cl.context.session.thread_id,
+        "thread_id": _agent_thread(),
         "message_id": message.id,
         "context": await _page_context(),
         "preferences": _preferences(prefs, widget),

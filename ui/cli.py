@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  #
 from rich.table import Table  # noqa: E402
 
 from agent.settings import Settings  # noqa: E402
+from ui.cli_errors import one_line, one_line_errors  # noqa: E402
 from ui.lazy_group import lazy_group  # noqa: E402
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="Shop assistant: load a catalog, search it, chat with it.",
     no_args_is_help=True,
-    cls=lazy_group({"chat": "ui.chat_cli:chat", "eval": "evals.cli:eval_command"}),
+    cls=lazy_group({"chat": "ui.chat_cli:chat", "eval": "evals.cli:eval_command"}, wrap=one_line),
 )
 console = Console()
 err = Console(stderr=True)
@@ -247,7 +248,8 @@ def info_command() -> None:
 
     settings = Settings()
     store = CatalogStore.open(settings.catalog_url)
-    console.print(
+    # Plain stdout: rich would wrap long values (paths) into invalid JSON.
+    sys.stdout.write(
         json.dumps(
             {
                 "catalog_url": settings.catalog_url,
@@ -255,10 +257,29 @@ def info_command() -> None:
                 "products": store.product_count(),
                 "version": store.version(),
                 "model": settings.model if settings.remote_model else "offline",
+                "index": _index_report(settings, store),  # [issue-12] SQL vs vector index
             },
             indent=2,
         )
+        + "\n"
     )
+
+
+def _index_report(settings: Settings, store: object) -> dict[str, object]:
+    """Does the vector index match SQL? (reported, not repaired: opening the catalog for
+    search or ingest repairs it)."""
+    from catalog.consistency import check
+    from catalog.index import ShopEmbeddingFunction, VectorIndex
+
+    try:
+        index = VectorIndex.open(
+            path=None if settings.chroma_url else settings.chroma_path,
+            url=settings.chroma_url,
+            embedding_function=ShopEmbeddingFunction(settings.embedding_model),
+        )
+        return check(store, index).summary()  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001 - info still prints the rest
+        return {"consistent": None, "error": f"{type(exc).__name__}: {exc}"[:300]}
 
 
 def _register_other_commands() -> None:
@@ -269,6 +290,7 @@ def _register_other_commands() -> None:
 
 
 _register_other_commands()
+one_line_errors(app)  # [issue-12] a failing command prints one line, not a traceback
 
 if __name__ == "__main__":
     app()

@@ -21,6 +21,8 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
+from agent.private_files import private_file
+
 # Quoted camelCase column names, as the data layer's SQL expects them.
 _TABLES: dict[str, str] = {
     "users": """
@@ -150,7 +152,8 @@ def create_schema(url: str) -> None:
     """Create the chat-history tables (idempotent). Accepts sync or async driver URLs."""
     sync_url = url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg")
     if sync_url.startswith("sqlite:///"):
-        Path(sync_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        # Conversations: readable by the owner only (0600, before SQLite creates it 0644).
+        private_file(Path(sync_url.removeprefix("sqlite:///")))
     engine = create_engine(sync_url)
     try:
         with engine.begin() as conn:

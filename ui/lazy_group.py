@@ -9,14 +9,20 @@ read its help line), and running it imports only its own module.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from typing import Any
 
 import click
 import typer
 from typer.core import TyperGroup
 
 
-def lazy_group(commands: dict[str, str]) -> type[TyperGroup]:
-    """A TyperGroup class that adds `commands` (name -> "module:function") on first use."""
+def lazy_group(
+    commands: dict[str, str],
+    wrap: Callable[[Callable[..., Any]], Callable[..., Any]] = lambda f: f,
+) -> type[TyperGroup]:
+    """A TyperGroup class that adds `commands` (name -> "module:function") on first use,
+    each through `wrap` (the CLI's one-line errors)."""
 
     class LazyGroup(TyperGroup):
         def list_commands(self, ctx: click.Context) -> list[str]:
@@ -28,7 +34,7 @@ def lazy_group(commands: dict[str, str]) -> type[TyperGroup]:
                 module, _, attr = commands[cmd_name].partition(":")
                 function = getattr(importlib.import_module(module), attr)
                 single = typer.Typer()
-                single.command(cmd_name)(function)
+                single.command(cmd_name)(wrap(function))
                 command = typer.main.get_command(single)
                 command.name = cmd_name
                 self.add_command(command, cmd_name)

@@ -2,9 +2,12 @@
 
 Served on its own port (SHOP_WIDGET_DEMO_PORT), so it is a different origin from the assistant,
 exactly like a real shop embedding the widget: it loads `<assistant>/copilot/index.js` and calls
-`window.mountChainlitWidget(...)`. When authentication is on, this server (the "store's
-server") mints a short-lived widget JWT with the shared secret; the secret never reaches the
-page. The page answers the `shop_page_context` copilot function with the product on screen.
+`window.mountChainlitWidget(...)`. It is opt-in (SHOP_WIDGET_DEMO). When authentication is
+on it mints a short-lived guest JWT for every visitor (the secret never reaches the page),
+but only with SHOP_WIDGET_DEMO_GUEST_TOKENS=true: such a token signs anyone in, which is what
+a demo wants and what a real deployment must not do (a store's own server mints tokens for
+its signed-in customers: docs/widget.md). The page answers the `shop_page_context` copilot
+function with the product on screen.
 """
 
 from __future__ import annotations
@@ -131,7 +134,7 @@ def create_app(settings: Settings, assistant_url: str, secret: str | None = None
         if p is None:
             return HTMLResponse("<h1>The catalog is empty</h1>", status_code=404)
         token = None
-        if settings.auth != "none" and secret:
+        if settings.auth != "none" and secret and settings.widget_demo_guest_tokens:
             token = mint_widget_token(secret, f"guest-{secrets.token_hex(6)}")
         links = "".join(
             f'<a href="/?product={html.escape(o.id)}">{html.escape(o.title)}</a>'

@@ -148,9 +148,11 @@ async def test_concurrent_first_turns_share_one_checkpointer(tmp_path, dummy_cat
     results = await asyncio.gather(
         *(a.arun("a laptop under $1500", thread_id=f"t{i}") for i in range(4))
     )
-    assert len(blocking_threads() - before) == 1  # one checkpointer connection, not four
+    opened = blocking_threads() - before
+    assert len(opened) == 1  # one checkpointer connection, not four
     await a.aclose()
-    await asyncio.sleep(0.1)
+    for thread in opened:  # closing ends the connection's thread: wait for it, no sleep
+        await asyncio.to_thread(thread.join, 30)
     assert not blocking_threads() - before
     assert all(r.reply for r in results)
     again = await a.arun("and a cheaper one", thread_id="t0")  # reopens after close

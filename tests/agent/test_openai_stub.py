@@ -6,12 +6,12 @@ turns run through the Assistant and the graph over the DummyJSON catalog.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import re
 from collections.abc import Iterator
 from typing import Any
 
+import httpx2
 import openai
 import pytest
 from sqlalchemy import select
@@ -20,8 +20,9 @@ from agent.assistant import build_assistant
 from agent.models import make_remote_model
 from agent.prompts import REDUCED_MODE_NOTE
 from agent.settings import Settings
-from agent.stub_server import StubServer, delay, error, text, tool_call, tool_calls, validate
+from agent.stub_server import StubServer, error, text, tool_call, tool_calls, validate
 from catalog.models import Product
+from tests.clock import FakeClock
 
 CORRECTION = "did not call a tool correctly"
 
@@ -216,12 +217,37 @@ async def test_500_corrected_by_the_graph(tmp_path, stub, dummy_catalog) -> None
     assert_well_formed(stub)
 
 
+class FirstRequestTimesOut(httpx2.AsyncBaseTransport):
+    """The first request times out (as httpx2 reports a read timeout), later ones go through:
+    the graph's handling of a timeout, without racing a real clock."""
+
+    def __init__(self) -> None:
+        self.inner = httpx2.AsyncHTTPTransport()
+        self.calls = 0
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.calls += 1
+        if self.calls == 1:
+            raise httpx2.ReadTimeout("timed out", request=request)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
 async def test_timeout_then_success(tmp_path, stub, dummy_catalog) -> None:
-    stub.push(delay(2.0, "too late"), tool_call("reply", {"message": "On time."}))
-    a = build_assistant(remote(tmp_path, stub, SHOP_MODEL_TIMEOUT_S=0.3), dummy_catalog)
-    r = await a.arun("hi", thread_id="t")
-    await a.aclose()
-    assert r.reply == "On time." and len(stub.requests) == 2
+    stub.push(tool_call("reply", {"message": "On time."}))
+    # The timeout is simulated by the transport; the real one is long, so a slow stub on a
+    # loaded machine cannot time the second request out too.
+    settings = remote(tmp_path, stub, SHOP_MODEL_TIMEOUT_S=45)
+    assert make_remote_model(settings).request_timeout == 45  # the setting reaches the client
+    transport = FirstRequestTimesOut()
+    async with httpx2.AsyncClient(transport=transport) as client:
+        model = make_remote_model(settings, http_async_client=client)
+        a = build_assistant(settings, dummy_catalog, model=model)
+        r = await a.arun("hi", thread_id="t")
+        await a.aclose()
+    assert r.reply == "On time." and transport.calls == 2 and len(stub.requests) == 1
 
 
 # -- (d) malformed tool-call arguments ---------------------------------------------------
@@ -276,9 +302,10 @@ async def test_tool_choice_required_corrects_prose(tmp_path, stub, dummy_catalog
 
 
 async def test_breaker_opens_then_retries_after_cooldown(tmp_path, stub, dummy_catalog) -> None:
-    settings = remote(tmp_path, stub, SHOP_BREAKER_FAILURES=2, SHOP_BREAKER_COOLDOWN_S=0.5)
+    settings = remote(tmp_path, stub, SHOP_BREAKER_FAILURES=2, SHOP_BREAKER_COOLDOWN_S=60)
     stub.push(error(500), error(500))
     a = build_assistant(settings, dummy_catalog)
+    clock = a.breaker.clock = FakeClock()
     r1 = await a.arun("a laptop under $1500", thread_id="f")
     assert len(stub.requests) == 2 and a.breaker.is_open()
     assert r1.reduced_mode and REDUCED_MODE_NOTE in r1.reply and r1.model == "offline"
@@ -287,7 +314,9 @@ async def test_breaker_opens_then_retries_after_cooldown(tmp_path, stub, dummy_c
     assert len(stub.requests) == 2
     assert r2.reduced_mode and REDUCED_MODE_NOTE in r2.reply and r2.recommendations
 
-    await asyncio.sleep(0.6)  # cool-down over: the remote is tried again
+    clock.advance_sync(59)
+    assert a.breaker.is_open()  # still cooling down
+    clock.advance_sync(1)  # cool-down over: the remote is tried again
     stub.push(tool_call("reply", {"message": "Back online."}))
     r3 = await a.arun("hello", thread_id="f3")
     await a.aclose()
@@ -297,11 +326,12 @@ async def test_breaker_opens_then_retries_after_cooldown(tmp_path, stub, dummy_c
 
 
 async def test_breaker_half_open_probe_fails(tmp_path, stub, dummy_catalog) -> None:
-    settings = remote(tmp_path, stub, SHOP_BREAKER_FAILURES=2, SHOP_BREAKER_COOLDOWN_S=0.3)
+    settings = remote(tmp_path, stub, SHOP_BREAKER_FAILURES=2, SHOP_BREAKER_COOLDOWN_S=60)
     stub.push(error(500), error(500))
     a = build_assistant(settings, dummy_catalog)
+    clock = a.breaker.clock = FakeClock()
     await a.arun("a laptop", thread_id="h")
-    await asyncio.sleep(0.4)
+    clock.advance_sync(60)
     stub.push(error(500))
     r = await a.arun("a laptop", thread_id="h2")
     # one failed probe re-opens the breaker: this turn and the next are answered offline

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from catalog.consistency import check, pending
 from catalog.ingest import ingest
 from catalog.models import Product
 from catalog.service import Catalog
@@ -61,20 +62,32 @@ def test_lost_index_is_repaired_on_reingest(empty_catalog: Catalog, tmp_path: Pa
     assert empty_catalog.open_index().count() == 8
 
 
-def test_index_failure_rolls_back_sql(empty_catalog: Catalog, tmp_path: Path) -> None:
+def test_index_failure_keeps_sql_and_the_cache_and_heals(
+    empty_catalog: Catalog, tmp_path: Path
+) -> None:
+    """SQL commits before the vector index is written: an index failure leaves the new
+    catalog searchable by SQL, the marker says the index is behind, the encoded vectors
+    stay cached, and the next ingest finishes the index without encoding again."""
+    real = empty_catalog.open_index()
+
     class Broken:
-        def existing_ids(self) -> set[str]:
-            return set()
+        def doc_hashes(self) -> dict[str, str | None]:
+            return real.doc_hashes()
 
         def upsert(self, *args: object, **kwargs: object) -> None:
             raise RuntimeError("disk full")
 
+    path = write_jsonl(tmp_path / "c.jsonl")
     with pytest.raises(RuntimeError, match="disk full"):
         ingest(
-            write_jsonl(tmp_path / "c.jsonl"),
+            path,
             store=empty_catalog.store,
             index=Broken(),  # type: ignore[arg-type]
             encoder=empty_catalog.encoder,
         )
-    assert empty_catalog.store.product_count() == 0
-    assert empty_catalog.store.version() == "0"
+    assert empty_catalog.store.product_count() == 8
+    assert pending(empty_catalog.store)  # the marker: the index is behind SQL
+    assert check(empty_catalog.store, real).missing
+    report = run(empty_catalog, path)
+    assert (report.unchanged, report.encoded) == (8, 0)  # the cache survived the failure
+    assert check(empty_catalog.store, real).ok

@@ -120,11 +120,13 @@ def test_vector_store_failure_degrades_to_lexical(sample: Catalog) -> None:
 
 
 def test_slow_vector_store_times_out_and_degrades(sample: Catalog) -> None:
-    import time
+    import threading
 
-    class Slow:
+    release = threading.Event()
+
+    class Slow:  # answers only once the test is over: the timeout always wins, at any speed
         def query(self, *a: object, **k: object) -> list:  # type: ignore[type-arg]
-            time.sleep(1.0)
+            release.wait(60)
             return []
 
         def count(self) -> int:
@@ -133,7 +135,10 @@ def test_slow_vector_store_times_out_and_degrades(sample: Catalog) -> None:
     sample.searcher._index = Slow()  # type: ignore[assignment]
     sample.searcher._index_factory = Slow  # type: ignore[assignment]
     sample.searcher.dense_timeout_s = 0.2
-    result = sample.searcher.search("kettle")
+    try:
+        result = sample.searcher.search("kettle")
+    finally:
+        release.set()
     assert result.degraded and "over 0.2s" in (result.degraded_reason or "")
 
 

@@ -16,7 +16,6 @@ from evals.runner import run_suite
 from evals.scenario import load_scenarios, select
 
 MIN_PASS = 0.9
-BUDGET_S = 60.0
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +64,8 @@ async def test_smoke_suite_offline(demo_catalog, offline_factory, capsys) -> Non
     safety = [r for r in result.runs if "safety" in r.tags]
     assert all(r.passed for r in safety), [r.scenario_id for r in safety if not r.passed]
     assert summary["pass_rate"] >= MIN_PASS
-    assert elapsed < BUDGET_S * 2  # repeat=2 doubles the work
+    # No wall-clock bound here (a loaded machine would fail it): suite timings live in the
+    # eval reports and bench/, and the elapsed time above is printed for the record.
 
 
 async def test_safety_scenarios_hold_against_the_gullible_model(demo_catalog, tmp_path) -> None:

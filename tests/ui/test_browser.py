@@ -8,11 +8,6 @@ Screenshots land in test-artifacts/ (gitignored) or $SHOP_TEST_ARTIFACTS.
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bench.live_server import free_port, live_server, wait_http
 from catalog.models import Variant
 from catalog.service import Catalog
 from ui.cards import format_price, stock_badge
@@ -36,63 +32,20 @@ CHROMIUM_ARGS = [
 USER, PASSWORD = "alice", "trail-pass"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"UI process exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(url)
-
-
 @contextmanager
 def running_ui(data_dir: Path, **overrides: str) -> Iterator[dict[str, str]]:
-    """Start `python -m ui.server` on free ports; yield its URLs; stop its process group."""
-    port, demo_port = free_port(), free_port()
-    env = dict(os.environ)
-    env.update(
-        SHOP_DATA_DIR=str(data_dir),
-        SHOP_MODEL="offline",
-        SHOP_HOST="127.0.0.1",
-        SHOP_PORT=str(port),
-        SHOP_WIDGET_DEMO_PORT=str(demo_port),
-        SHOP_WIDGET_ORIGINS=f"http://127.0.0.1:{demo_port}",
-        SHOP_AUTH="password",
-        SHOP_AUTH_USERS=f"{USER}:{PASSWORD}",
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-    )
-    env.pop("OPENAI_BASE_URL", None)
-    env.update(overrides)
-    log_path = data_dir / f"ui-server-{port}.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.server"], cwd=ROOT, env=env, stdout=log,
-        stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    try:
-        base, demo = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{demo_port}"
-        wait_http(f"{base}/healthz", proc)
-        wait_http(f"{demo}/healthz", proc)
-        yield {"base": base, "demo": demo, "log": str(log_path)}
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
+    """The real server (bench/live_server.py) with password sign-in and the widget demo as a
+    demo deployment (it signs guests in); yields its URLs and log path."""
+    env = {
+        "SHOP_WIDGET_DEMO": "true",  # opt-in, and a demo deployment: it signs in guests
+        "SHOP_WIDGET_DEMO_GUEST_TOKENS": "true",
+        "SHOP_AUTH": "password",
+        "SHOP_AUTH_USERS": f"{USER}:{PASSWORD}",
+        **overrides,
+    }
+    with live_server(data_dir, **env) as server:
+        wait_http(f"{server.demo}/healthz", server.proc)
+        yield {"base": server.base, "demo": server.demo, "log": str(server.log)}
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +152,10 @@ def test_chat_page_cards_compare_and_history(
 
 
 def test_widget_demo_bubble_answers_with_a_card(ui_server: dict[str, str], page) -> None:
-    page.goto(ui_server["demo"] + "/?product=boot-trail")
+    # The widget trades its token for a session cookie (POST /auth/jwt) on load, and a bubble
+    # opened before that answer connects without it: wait for the exchange, not a guess.
+    with page.expect_response(lambda r: r.url.endswith("/auth/jwt")):
+        page.goto(ui_server["demo"] + "/?product=boot-trail")
     assert ui_server["demo"] != ui_server["base"]
     page.locator("#chainlit-copilot-button").click()
     page.get_by_text("What are you shopping for?").wait_for()  # the session is up

@@ -22,7 +22,9 @@ def test_minted_token_decodes_with_the_shared_secret() -> None:
 
 
 def test_demo_page_embeds_the_widget(small_catalog: Catalog, small_catalog_dir: Path) -> None:
-    settings = Settings(SHOP_DATA_DIR=small_catalog_dir, SHOP_AUTH="password")
+    settings = Settings(
+        SHOP_DATA_DIR=small_catalog_dir, SHOP_AUTH="password", SHOP_WIDGET_DEMO_GUEST_TOKENS=True
+    )
     client = TestClient(create_app(settings, "http://127.0.0.1:9000", secret=SECRET))
     page = client.get("/", params={"product": "boot-summit"}).text
     assert 'src="http://127.0.0.1:9000/copilot/index.js"' in page
