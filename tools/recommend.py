@@ -49,11 +49,13 @@ def constraint_text(req: ShopperRequest) -> str:
     rel = req.relation
     if rel is not None and rel.kind == "cheaper" and rel.price is not None:
         parts.append(f"cheaper than {rel.label} ({money(rel.price)})")
-    if req.budget_words():
-        # the shopper's own amounts: "up to fifty dollars", never "$50.00" or a window
-        parts.append(req.budget_words())
     if rel is not None and rel.kind == "similar":
         parts.append(f"like {rel.label}")
+    if req.budget_words():
+        # the shopper's own amounts: "up to fifty dollars", never "$50.00" or a window
+        parts = (
+            [", ".join([" ".join(parts), req.budget_words()])] if parts else [req.budget_words()]
+        )
     text = " " + " ".join(parts) if parts else ""
     excluded = [*req.exclude_brands, *req.exclude_terms]
     if excluded:

@@ -19,6 +19,7 @@ from chainlit.input_widget import Select, Switch
 from chainlit.server import app as fastapi_app
 from chainlit.server import login as chainlit_login
 from chainlit.server import sio
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from agent.settings import Settings
@@ -26,11 +27,12 @@ from agent.storage_health import StorageHealth
 from catalog.models import Product
 from catalog.service import Catalog
 from tools.contracts import TurnResult
+from tools.request import CardAction
 from ui.api import ApiState, create_router, install_routes
 from ui.auth import check_password, header_identity, parse_users, throttled_login_router
 from ui.brand import Brand, chainlit_ui_settings, greeting
 from ui.brand import create_router as create_brand_router
-from ui.cards import CURRENCY_STYLES, card_props, comparison_props, visible_recommendations
+from ui.cards import CURRENCY_STYLES, card_props, comparison_props, on_screen
 from ui.fallback import REDUCED_NOTE, SearchOnlyAssistant
 from ui.login_throttle import LoginThrottle
 from ui.origins import guard_socket, widget_origins
@@ -299,19 +301,24 @@ def _preferences(prefs: dict[str, Any], widget: bool) -> dict[str, Any]:
 
 
 def _elements(result: TurnResult, prefs: dict[str, Any], widget: bool) -> list[Any]:
-    shown = visible_recommendations(
-        result.recommendations,
-        include_out_of_stock=bool(prefs["include_out_of_stock"]),
-        max_items=WIDGET_MAX_ITEMS if widget else CHAT_MAX_ITEMS,
-    )
-    elements: list[Any] = [
-        cl.CustomElement(
-            name="ProductCard",
-            props=card_props(rec, shown, currency_style=prefs["currency_format"], compact=widget),
-            display="inline",
+    # Exactly the turn's cards in the conversation's order (the agent already applied the
+    # settings): dropping or reordering one here would make "the second one" another card.
+    shown = on_screen(result.recommendations, result.alternatives)
+    cards = [
+        card_props(
+            rec,
+            result.recommendations,
+            currency_style=prefs["currency_format"],
+            compact=widget,
+            position=i,
         )
-        for rec in shown
+        for i, rec in enumerate(shown, start=1)
     ]
+    elements: list[Any] = []
+    if cards:  # one element: the cards keep their order (ui/public/elements/ProductCards.jsx)
+        elements.append(
+            cl.CustomElement(name="ProductCards", props={"cards": cards}, display="inline")
+        )
     if result.comparison is not None and result.comparison.columns:
         elements.append(
             cl.CustomElement(
@@ -349,6 +356,35 @@ async def _run_turn(agent: Any, message: cl.Message, msg: cl.Message, **kwargs: 
 
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
+    await _answer(message)
+
+
+@cl.action_callback("card_action")
+async def on_card_action(action: cl.Action) -> None:
+    """A card's button (ProductCards.jsx `callAction`): the request as data, its words shown
+    as the shopper's message. A payload naming no known product is ignored."""
+    try:
+        card = CardAction.model_validate(
+            {k: v for k, v in (action.payload or {}).items() if k in CardAction.model_fields}
+        )
+    except ValidationError:
+        return
+    if _existing_product(card.product_id) is None:
+        return
+    card.others = [o for o in card.others[:3] if _existing_product(o) is not None]
+    text = str((action.payload or {}).get("text") or "")[:300] or f"{card.kind} {card.product_id}"
+    message = cl.Message(content=text, type="user_message", author=_shopper_name())
+    await message.send()
+    await _answer(message, card)
+
+
+def _shopper_name() -> str:
+    user = getattr(cl.context.session, "user", None)
+    return getattr(user, "identifier", None) or "User"
+
+
+async def _answer(message: cl.Message, card: CardAction | None = None) -> None:
+    """Run one turn for the shopper's message (or card button) and send the reply."""
     forget_messages(cl.context.session.id)  # [issue-12] Chainlit's copy, unbounded otherwise
     widget = _is_widget()
     prefs = _prefs()
@@ -358,6 +394,8 @@ async def on_message(message: cl.Message) -> None:
         "context": await _page_context(),
         "preferences": _preferences(prefs, widget),
     }
+    if card is not None:
+        kwargs["action"] = card
     msg = cl.Message(content="")
     try:
         result = await _run_turn(assistant, message, msg, **kwargs)

@@ -1,7 +1,7 @@
 """Recommendation → product-card props, and the other pure formatting the chat UI needs.
 
-No Chainlit here: the app passes these dicts to `cl.CustomElement(name="ProductCard", ...)`
-and `ComparisonTable`, and the unit tests check them directly.
+No Chainlit here: the app passes these dicts, a turn's cards in one list, to
+`cl.CustomElement(name="ProductCards", ...)` and `ComparisonTable`; unit tests check them.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from tools.contracts import Comparison, Recommendation
+from tools.contracts import Alternative, Comparison, Recommendation
 
 LOW_STOCK = 5  # "Only N left" at or below this many units
 CurrencyStyle = Literal["symbol", "code", "plain"]
@@ -51,23 +51,40 @@ def _ref(rec: Recommendation) -> str:
     return f"{rec.title} ({rec.product_id})"
 
 
-def follow_ups(rec: Recommendation, others: Sequence[Recommendation]) -> dict[str, str]:
-    """The messages the card's buttons send."""
+def follow_ups(rec: Recommendation, others: Sequence[Recommendation]) -> dict[str, dict[str, Any]]:
+    """The card's buttons as data: what each asks (a CardAction, agent/understand.py) and the
+    words the chat shows as the shopper's message. "Check my size" claims no size."""
     peers = [o for o in others if o.product_id != rec.product_id][:2]
     if peers:
         compare = f"Compare {_ref(rec)} with " + " and ".join(_ref(p) for p in peers)
     else:
         compare = f"Compare {_ref(rec)} with similar products"
-    size_name = next((k for k in rec.variant if k.lower() == "size"), None)
-    if size_name:
-        size = f"Which size of {_ref(rec)} fits me? I usually wear size {rec.variant[size_name]}."
-    else:
-        size = f"What sizes does {_ref(rec)} come in?"
+    sized = any(k.lower() == "size" for k in rec.variant)
+    size = (
+        f"Which size of {_ref(rec)} fits me?" if sized else f"What sizes does {_ref(rec)} come in?"
+    )
+    pid = rec.product_id
     return {
-        "compare": compare,
-        "more": f"More like {_ref(rec)}",
-        "size": size,
+        "compare": {
+            "kind": "compare",
+            "product_id": pid,
+            "others": [p.product_id for p in peers],
+            "text": compare,
+        },
+        "more": {
+            "kind": "more_like",
+            "product_id": pid,
+            "others": [],
+            "text": f"More like {_ref(rec)}",
+        },
+        "size": {"kind": "size", "product_id": pid, "others": [], "text": size},
     }
+
+
+def misses_text(alt: Alternative) -> str:
+    """What an alternative misses, in the violations' own words ("over your budget")."""
+    details = [v.detail for v in alt.violations if v.detail]
+    return "Doesn't fit: " + "; ".join(details) if details else "Doesn't fit what you asked"
 
 
 def card_props(
@@ -76,11 +93,16 @@ def card_props(
     *,
     currency_style: str = "symbol",
     compact: bool = False,
+    position: int | None = None,
 ) -> dict[str, Any]:
-    """Everything `public/elements/ProductCard.jsx` renders, precomputed and JSON-ready."""
+    """What `public/elements/ProductCards.jsx` renders for one card, precomputed, JSON-ready.
+
+    `position` is the card's number as the conversation counts it ("the second one"); an
+    `Alternative` is labelled with what it misses."""
     badge, level = stock_badge(rec.in_stock, rec.stock)
     return {
         "product_id": rec.product_id,
+        "position": position,
         "title": rec.title,
         "price": rec.price,
         "currency": rec.currency,
@@ -91,6 +113,7 @@ def card_props(
         "variant_id": rec.variant_id,
         "variant_text": variant_text(rec.variant),
         "reason": rec.reason,
+        "misses": misses_text(rec) if isinstance(rec, Alternative) else "",
         "brand": rec.brand or "",
         "rating": rec.rating,
         "rating_text": f"★ {rec.rating:.1f}" if rec.rating is not None else "",
@@ -102,12 +125,13 @@ def card_props(
     }
 
 
-def visible_recommendations(
-    recs: Sequence[Recommendation], *, include_out_of_stock: bool, max_items: int
+def on_screen(
+    recommendations: Sequence[Recommendation], alternatives: Sequence[Alternative]
 ) -> list[Recommendation]:
-    """The cards to show under the user's settings (out-of-stock hidden unless asked)."""
-    shown = [r for r in recs if include_out_of_stock or r.in_stock]
-    return shown[: max(1, max_items)]
+    """The cards of a turn, in the order the conversation numbers them (the picks, then the
+    labelled alternatives: agent/understand.py `record_shown`); nothing dropped or reordered,
+    so "the second one" is the second card on screen."""
+    return [*recommendations, *alternatives]
 
 
 def comparison_props(comparison: Comparison) -> dict[str, Any]:

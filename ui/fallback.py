@@ -40,6 +40,7 @@ class SearchOnlyAssistant:
         message_id: str | None = None,
         context: dict | None = None,
         preferences: dict | None = None,
+        action: Any = None,  # a card button: searched by its words like any message
     ) -> AsyncIterator[TurnEvent]:
         prefs = preferences or {}
         result = TurnResult(

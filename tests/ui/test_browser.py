@@ -151,6 +151,41 @@ def test_chat_page_cards_compare_and_history(
     page.screenshot(path=str(ARTIFACTS / "chat-resumed.png"))
 
 
+def test_cards_are_numbered_as_the_conversation_counts_and_buttons_send_data(
+    ui_server: dict[str, str], page
+) -> None:
+    """The cards on screen are the turn's picks in order (#1, #2, ...), and "More like this"
+    on #2 sends that card as data: the shopper's words appear, and the answer's cards are
+    other boots, each within the budget or labelled with what it misses."""
+    login(page, ui_server["base"])
+    send(page, "hiking boots under $100")
+    cards = page.locator("[data-testid=product-card]")
+    cards.first.wait_for(timeout=90_000)
+    page.wait_for_timeout(500)
+    first_turn = cards.count()
+    assert first_turn >= 2
+    positions = [cards.nth(i).get_attribute("data-position") for i in range(first_turn)]
+    assert positions == [str(i) for i in range(1, first_turn + 1)]
+    second = cards.nth(1)
+    pid = second.get_attribute("data-product-id")
+    title = second.locator("[data-testid=card-title]").inner_text().split(" ", 1)[1]
+    second.get_by_role("button", name="More like this").click()
+    page.get_by_text(f"More like {title}").first.wait_for()  # shown as the shopper's message
+    more_cards = "n => document.querySelectorAll('[data-testid=product-card]').length > n"
+    page.wait_for_function(more_cards, arg=first_turn, timeout=90_000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / "chat-more-like.png"))
+    for i in range(first_turn, cards.count()):
+        card = cards.nth(i)
+        assert card.get_attribute("data-product-id") != pid
+        assert card.get_attribute("data-product-id").startswith("boot-")
+        price = float(card.locator("[data-testid=card-price]").get_attribute("data-price"))
+        if card.get_attribute("data-fits") == "yes":
+            assert price <= 100
+        else:
+            assert "over your budget" in card.locator("[data-testid=card-misses]").inner_text()
+
+
 def test_widget_demo_bubble_answers_with_a_card(ui_server: dict[str, str], page) -> None:
     # The widget trades its token for a session cookie (POST /auth/jwt) on load, and a bubble
     # opened before that answer connects without it: wait for the exchange, not a guess.

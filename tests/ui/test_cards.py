@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from tools.contracts import Comparison, Recommendation
+from tools.contracts import Alternative, Comparison, Recommendation, Violation
 from ui.cards import (
     card_props,
     comparison_props,
     follow_ups,
     format_price,
+    misses_text,
+    on_screen,
     stock_badge,
-    visible_recommendations,
 )
 
 
@@ -60,26 +61,41 @@ def test_card_props_carry_sql_facts_and_actions() -> None:
     assert props["brand"] == "Ridgeline" and props["reason"].startswith("Waterproof")
     assert props["initials"] == "RH"
     assert props["compact"] is False
-    assert props["actions"]["compare"] == ("Compare Ridgeline Hiking Boot (a) with Summit Boot (b)")
-    assert props["actions"]["more"] == "More like Ridgeline Hiking Boot (a)"
-    assert "size 10" in props["actions"]["size"]
+    compare, more, size = (props["actions"][k] for k in ("compare", "more", "size"))
+    assert compare == {
+        "kind": "compare",
+        "product_id": "a",
+        "others": ["b"],
+        "text": "Compare Ridgeline Hiking Boot (a) with Summit Boot (b)",
+    }
+    assert more["kind"] == "more_like" and more["text"] == "More like Ridgeline Hiking Boot (a)"
+    # "check my size" asks; it never claims the shopper's size from the card's variant
+    assert size["kind"] == "size" and "10" not in size["text"]
     assert card_props(b, [a, b], compact=True)["stock_text"] == "In stock"
 
 
 def test_follow_ups_without_peers_or_size() -> None:
     lamp = rec("lamp", title="Lamp", variant={"color": "Brass"})
     msgs = follow_ups(lamp, [lamp])
-    assert msgs["compare"] == "Compare Lamp (lamp) with similar products"
-    assert msgs["size"] == "What sizes does Lamp (lamp) come in?"
+    assert msgs["compare"]["text"] == "Compare Lamp (lamp) with similar products"
+    assert msgs["compare"]["others"] == []
+    assert msgs["size"]["text"] == "What sizes does Lamp (lamp) come in?"
 
 
-def test_visible_recommendations_respects_settings() -> None:
-    recs = [rec("a"), rec("b", in_stock=False, stock=0), rec("c"), rec("d")]
-    assert [
-        r.product_id for r in visible_recommendations(recs, include_out_of_stock=False, max_items=2)
-    ] == ["a", "c"]
-    shown = visible_recommendations(recs, include_out_of_stock=True, max_items=10)
+def test_cards_on_screen_are_the_turns_picks_then_its_alternatives_in_order() -> None:
+    """Nothing dropped or reordered (an out-of-stock pick the shopper allowed stays), so the
+    card numbers match the conversation's ("the second one")."""
+    picks = [rec("a"), rec("b", in_stock=False, stock=0), rec("c")]
+    alt = Alternative(
+        **rec("d").model_dump(),
+        violations=[Violation(code="over_budget", detail="over your budget")],
+    )
+    shown = on_screen(picks, [alt])
     assert [r.product_id for r in shown] == ["a", "b", "c", "d"]
+    props = card_props(alt, picks, position=4)
+    assert props["position"] == 4 and props["misses"] == "Doesn't fit: over your budget"
+    assert card_props(picks[0], picks, position=1)["misses"] == ""
+    assert misses_text(Alternative(**rec("e").model_dump())) == "Doesn't fit what you asked"
 
 
 def test_comparison_props() -> None:

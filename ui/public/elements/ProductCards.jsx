@@ -1,8 +1,9 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 
-// One recommended product. Every fact (price, stock, variant) comes from SQL via the server;
-// the buttons send the follow-up messages precomputed server-side (ui/cards.py).
+// One product card. Every fact (price, stock, variant) comes from SQL via the server. A card
+// numbered N is "the Nth one" to the assistant; an alternative says what it misses. The
+// buttons send their request as data (ui/app.py `card_action`), with the words to show.
 const BADGE = {
   in: { background: "#e6f4ea", color: "#1e6b37" },
   low: { background: "#fff4e0", color: "#8a5200" },
@@ -19,7 +20,28 @@ function imageSource(url) {
   return url;
 }
 
-export default function ProductCard() {
+// A button's request goes as data; a host without actions gets the words as a message.
+function press(action) {
+  if (!action) return;
+  if (typeof callAction === "function") {
+    callAction({ name: "card_action", payload: action, forId: props.for_id || "" });
+  } else {
+    sendUserMessage(action.text);
+  }
+}
+
+// One element holds a turn's cards, so they render in the order the conversation numbers
+// them ("the second one"): separate elements were laid out in whatever order they loaded.
+export default function ProductCards() {
+  return (
+    <div data-testid="product-cards" style={{ display: "flex", flexDirection: "column", gap: 8 }}>
+      {(props.cards || []).map((card) => <Card key={`${card.position}-${card.product_id}`} card={card} />)}
+    </div>
+  );
+}
+
+function Card({ card }) {
+  const props = card;
   const [imageFailed, setImageFailed] = useState(!props.image_url);
   const compact = !!props.compact;
   const size = compact ? 56 : 88;
@@ -46,6 +68,8 @@ export default function ProductCard() {
     <div
       data-testid="product-card"
       data-product-id={props.product_id}
+      data-position={props.position || ""}
+      data-fits={props.misses ? "no" : "yes"}
       data-variant-id={props.variant_id || ""}
       style={{
         display: "flex", gap: compact ? 8 : 14, padding: compact ? 8 : 12,
@@ -65,8 +89,14 @@ export default function ProductCard() {
       )}
       <div style={{ display: "flex", flexDirection: "column", gap: 4, minWidth: 0, flex: 1 }}>
         <div style={{ fontWeight: 600, fontSize: compact ? 13 : 15 }} data-testid="card-title">
+          {props.position ? <span style={{ opacity: 0.6 }}>#{props.position} </span> : null}
           {props.title}
         </div>
+        {props.misses ? (
+          <div data-testid="card-misses" style={{ color: "#a12a20", fontWeight: 600 }}>
+            {props.misses}
+          </div>
+        ) : null}
         <div style={{ display: "flex", gap: 8, alignItems: "center", flexWrap: "wrap" }}>
           <span data-testid="card-price" data-price={props.price}
                 style={{ fontWeight: 700, fontSize: compact ? 13 : 16 }}>
@@ -88,14 +118,14 @@ export default function ProductCard() {
           <div data-testid="card-reason" style={{ fontStyle: "italic" }}>{props.reason}</div>
         ) : null}
         <div style={{ display: "flex", gap: 6, flexWrap: "wrap", marginTop: 4 }}>
-          <Button size="sm" variant="outline" onClick={() => sendUserMessage(actions.compare)}>
+          <Button size="sm" variant="outline" onClick={() => press(actions.compare)}>
             Compare
           </Button>
-          <Button size="sm" variant="outline" onClick={() => sendUserMessage(actions.more)}>
+          <Button size="sm" variant="outline" onClick={() => press(actions.more)}>
             More like this
           </Button>
           {!compact ? (
-            <Button size="sm" variant="outline" onClick={() => sendUserMessage(actions.size)}>
+            <Button size="sm" variant="outline" onClick={() => press(actions.size)}>
               Check my size
             </Button>
           ) : null}
