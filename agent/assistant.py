@@ -97,6 +97,9 @@ class Assistant:
             prompt_token_budget=self.settings.prompt_token_budget,
             store_name=self.settings.store_name,
             model_name=self.model_name,
+            # issue 14: the two-stage turn and streamed calls, for a remote endpoint's model
+            prefetch=self.settings.two_stage and self.settings.remote_model,
+            stream=self.settings.model_stream and self.settings.remote_model,
         )
 
     async def _open_checkpointer(self) -> Any:
@@ -274,15 +277,20 @@ class Assistant:
         try:
             # One checkpoint write per turn instead of one per step: a turn is short, and one
             # cut off mid-way (a crash, a cancelled stream) is simply asked again.
-            updates = graph.astream(inputs, config, stream_mode="updates", durability="exit")
-            async for update in updates:
+            modes = ["updates", "custom"]  # custom: drafts written while the model streams
+            updates = graph.astream(inputs, config, stream_mode=modes, durability="exit")
+            async for mode, update in updates:
+                if mode == "custom":
+                    if isinstance(update, dict) and update.get("draft"):
+                        yield TurnEvent(type="draft", text=str(update["draft"]))
+                    continue
                 for node, data in update.items():
                     if not isinstance(data, dict):
                         continue
                     if isinstance(data.get("turn"), TurnScratch):
                         final_turn = data["turn"]
                     for m in data.get("messages") or []:
-                        if node == "agent" and isinstance(m, AIMessage):
+                        if node in ("agent", "prefetch") and isinstance(m, AIMessage):
                             for c in m.tool_calls:
                                 call_args[c["id"]] = c["args"]
                                 yield TurnEvent(
@@ -377,6 +385,8 @@ class Assistant:
             reduced_mode=turn.reduced_mode,
             degraded=turn.degraded,
             notes=[*turn.notes, *(f"corrected {n}" for n in turn.arg_corrections)],
+            calls=turn.calls,
+            prefetched=turn.prefetched,
         )
 
     def _valid_context(self, context: dict | None) -> dict[str, Any]:
