@@ -140,6 +140,7 @@ class Searcher:
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
         self._snapshot: _Snapshot | None = None
         self._snapshot_lock = threading.Lock()
+        self._index_lock = threading.Lock()
 
     # -- freshness -----------------------------------------------------------------------
     #
@@ -177,10 +178,14 @@ class Searcher:
         return vocab[1]
 
     def index(self) -> VectorIndex:
-        """The vector index, opened on first use."""
-        if self._index is None:
-            self._index = self._index_factory()
-        return self._index
+        """The vector index, opened on first use (once, however many searches start at once)."""
+        index = self._index
+        if index is None:
+            with self._index_lock:
+                if self._index is None:
+                    self._index = self._index_factory()
+                index = self._index
+        return index
 
     # -- search --------------------------------------------------------------------------
 
