@@ -39,6 +39,7 @@ def test_toolkit_names_and_terminals(tools) -> None:
         "get_product",
         "check_inventory",
         "compare_products",
+        "store_policy",
         "recommend",
         "ask_clarifying_question",
         "reply",
