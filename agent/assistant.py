@@ -32,7 +32,7 @@ from tools.contracts import (
     TurnResult,
     Usage,
 )
-from tools.toolkit import make_tools
+from tools.toolkit import TERMINAL_TOOLS, make_tools
 
 log = logging.getLogger("agent.assistant")
 
@@ -297,7 +297,7 @@ class Assistant:
                                     type="tool_start",
                                     name=c["name"],
                                     call_id=c["id"],
-                                    args=c["args"],
+                                    args=_visible_args(c["name"], c["args"]),
                                 )
                         if node in ("tools", "finalize") and isinstance(m, ToolMessage):
                             summary = str(m.content).split("\n", 1)[0][:200]
@@ -405,6 +405,22 @@ def _serde() -> Any:
     from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
     return JsonPlusSerializer(allowed_msgpack_modules=SERDE_TYPES)
+
+
+def _visible_args(name: str, args: dict[str, Any]) -> dict[str, Any]:
+    """A tool call's arguments as a `tool_start` event shows them (chat steps, `shop chat`): a
+    final answer's message, question and reasons are the model's unchecked words, so only its
+    picks' ids show; the reply carries the checked text."""
+    if name not in TERMINAL_TOOLS:
+        return args
+    items = args.get("items")
+    if not isinstance(items, list):
+        return {}
+    return {
+        "items": [
+            {k: v for k, v in i.items() if k != "reason"} for i in items if isinstance(i, dict)
+        ]
+    }
 
 
 def _chunks(text: str, size: int = 24) -> list[str]:
