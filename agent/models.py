@@ -24,6 +24,9 @@ def make_remote_model(settings: Settings, **kwargs: Any) -> BaseChatModel:
     options: dict[str, Any] = {
         "temperature": settings.model_temperature,
         "stream_usage": True,
+        # a streamed call waits for its first chunk as long as a whole call may take (the
+        # client's own 120 s default cut off a CPU server still reading a cold prompt)
+        "stream_chunk_timeout": settings.model_timeout_s,
     }
     if settings.model_max_tokens:
         options["max_tokens"] = settings.model_max_tokens

@@ -13,6 +13,7 @@ import pytest
 from rich.console import Console
 
 from agent.assistant import build_assistant
+from agent.models import make_remote_model
 from tests.agent.stub_server import StubServer, gated, text, tool_call, validate
 from tests.agent.test_openai_stub import first_listed_id
 from tests.agent.test_two_stage import remote
@@ -104,6 +105,11 @@ async def test_no_drafts_without_streaming(tmp_path, stub, dummy_catalog) -> Non
     assert [e for e in events if e.type == "draft"] == []
     assert not stub.requests[0].get("stream") and events[-1].result.calls[0].first_token_ms is None
     assert stub.requests[0]["max_completion_tokens"] == 512 and stub.requests[0]["temperature"] == 0
+
+
+def test_a_stream_waits_for_its_first_chunk_as_long_as_a_call_may_take(tmp_path, stub) -> None:
+    model = make_remote_model(remote(tmp_path, stub, SHOP_MODEL_TIMEOUT_S=900))
+    assert model.stream_chunk_timeout == 900 and model.request_timeout == 900
 
 
 def gated_recommend(gate: threading.Event) -> Any:
