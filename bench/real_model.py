@@ -14,7 +14,8 @@ shopper asked, no price or stock figure in the reply that the catalog does not b
 or not the scenario asserts them.
 
 Writes bench/results/NAME.json (every turn, every call) and NAME.md (tables by family and the
-side-by-side summary) and prints the Markdown. Settings not given as flags come from the
+side-by-side summary), after every scenario (marked partial until the run ends), and prints
+the Markdown. Settings not given as flags come from the
 environment (.env), like the app's.
 """
 
@@ -125,8 +126,10 @@ async def run_bench(
     variants: list[str],
     data_root: Path,
     progress: Callable[[str], None] = print,
+    saved: Callable[[dict[str, list[dict[str, Any]]]], None] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Run every scenario once per variant; scenario records by variant."""
+    """Run every scenario once per variant; scenario records by variant (`saved` gets them
+    after each scenario, so a run stopped half-way still leaves its figures)."""
     from agent.assistant import build_assistant
     from catalog.embedding import Encoder
 
@@ -160,6 +163,8 @@ async def run_bench(
                     f"{'' if record['guarantees']['held'] else 'GUARANTEE BROKEN '}"
                     f"{record['duration_s']:>6.1f}s"
                 )
+            if saved is not None:
+                saved(out)
     finally:
         for recorder in assistants.values():
             await recorder.aclose()
@@ -261,16 +266,24 @@ def main() -> None:
     }
     print(f"{len(scenarios)} scenarios x {len(variants)} variants against {args.model}")
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = args.data_dir or Path(tmp)
-        records = asyncio.run(run_bench(scenarios, make_settings, variants, root))
-    meta["duration_s"] = round(time.perf_counter() - started, 1)
-    data, markdown = report(records, meta)
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"{args.name}.json").write_text(json.dumps(data, indent=2, default=str))
-    (out / f"{args.name}.md").write_text(markdown + "\n")
-    print(markdown)
+
+    def save(records: dict[str, list[dict[str, Any]]], *, partial: bool = True) -> str:
+        done = len({s["id"] for r in records.values() for s in r})
+        meta.update(partial=partial, scenarios_done=done)
+        meta["duration_s"] = round(time.perf_counter() - started, 1)
+        data, markdown = report(records, meta)
+        if partial:
+            markdown = f"Partial: {done} of {len(scenarios)} scenarios.\n\n{markdown}"
+        (out / f"{args.name}.json").write_text(json.dumps(data, indent=2, default=str))
+        (out / f"{args.name}.md").write_text(markdown + "\n")
+        return markdown
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = args.data_dir or Path(tmp)
+        records = asyncio.run(run_bench(scenarios, make_settings, variants, root, saved=save))
+    print(save(records, partial=False))
     print(f"wrote bench/results/{args.name}.json and .md")
 
 
