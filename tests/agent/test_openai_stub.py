@@ -44,7 +44,7 @@ def remote(tmp_path, stub: StubServer, **kw: Any) -> Settings:  # type: ignore[n
         "SHOP_TWO_STAGE": False,
         **kw,
     }
-    return Settings(**values)
+    return Settings(_env_file=None, **values)
 
 
 def first_listed_id(body: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ from agent.assistant import build_assistant
 from agent.settings import Settings
 from tests.agent.stub_server import StubServer, error, tool_call, validate
 from tests.agent.test_openai_stub import first_listed_id, recommend_first
+from tests.agent.test_openai_stub import remote as loop_remote
 
 
 @pytest.fixture
@@ -21,16 +22,8 @@ def stub():  # type: ignore[no-untyped-def]
 
 
 def remote(tmp_path: Any, stub: StubServer, **kw: Any) -> Settings:
-    values: dict[str, Any] = {
-        "SHOP_DATA_DIR": str(tmp_path),
-        "OPENAI_BASE_URL": stub.base_url,
-        "OPENAI_API_KEY": "test",
-        "SHOP_MODEL": "stub-model",
-        "SHOP_MODEL_TIMEOUT_S": 5,
-        "SHOP_MODEL_MAX_RETRIES": 0,
-        **kw,
-    }
-    return Settings(_env_file=None, **values)
+    """The stub server's settings with the default two-stage turn (test_openai_stub's: loop)."""
+    return loop_remote(tmp_path, stub, **{"SHOP_TWO_STAGE": True, **kw})
 
 
 def prefix(body: dict[str, Any]) -> str:
