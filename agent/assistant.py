@@ -37,7 +37,7 @@ from tools.contracts import (
     Usage,
 )
 from tools.request import CardAction
-from tools.toolkit import make_tools
+from tools.toolkit import TERMINAL_TOOLS, make_tools
 
 log = logging.getLogger("agent.assistant")
 
@@ -118,6 +118,9 @@ class Assistant:
             prompt_token_budget=self.settings.prompt_token_budget,
             store_name=self.settings.store_name,
             model_name=self.model_name,
+            # issue 14: the two-stage turn and streamed calls, for a remote endpoint's model
+            prefetch=self.settings.two_stage and self.settings.remote_model,
+            stream=self.settings.model_stream and self.settings.remote_model,
         )
 
     async def _open_checkpointer(self) -> Any:
@@ -315,22 +318,27 @@ class Assistant:
             # One checkpoint write per turn instead of one per step: a turn is short, and one
             # cut off mid-way (a crash, a cancelled stream) is simply asked again.
             durability = None if memoryless else "exit"  # [issue-12] no checkpointer to write
-            updates = graph.astream(inputs, config, stream_mode="updates", durability=durability)
-            async for update in updates:
+            modes = ["updates", "custom"]  # custom: drafts written while the model streams
+            updates = graph.astream(inputs, config, stream_mode=modes, durability=durability)
+            async for mode, update in updates:
+                if mode == "custom":
+                    if isinstance(update, dict) and update.get("draft"):
+                        yield TurnEvent(type="draft", text=str(update["draft"]))
+                    continue
                 for node, data in update.items():
                     if not isinstance(data, dict):
                         continue
                     if isinstance(data.get("turn"), TurnScratch):
                         final_turn = data["turn"]
                     for m in data.get("messages") or []:
-                        if node == "agent" and isinstance(m, AIMessage):
+                        if node in ("agent", "prefetch") and isinstance(m, AIMessage):
                             for c in m.tool_calls:
                                 call_args[c["id"]] = c["args"]
                                 yield TurnEvent(
                                     type="tool_start",
                                     name=c["name"],
                                     call_id=c["id"],
-                                    args=c["args"],
+                                    args=_visible_args(c["name"], c["args"]),
                                 )
                         if node in ("tools", "finalize") and isinstance(m, ToolMessage):
                             summary = str(m.content).split("\n", 1)[0][:200]
@@ -420,6 +428,8 @@ class Assistant:
             reduced_mode=turn.reduced_mode,
             degraded=turn.degraded,
             notes=[*turn.notes, *(f"corrected {n}" for n in turn.arg_corrections)],
+            calls=turn.calls,
+            prefetched=turn.prefetched,
         )
 
     def _valid_context(self, context: dict | None) -> dict[str, Any]:
@@ -438,6 +448,22 @@ def _serde() -> Any:
     from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
     return JsonPlusSerializer(allowed_msgpack_modules=SERDE_TYPES)
+
+
+def _visible_args(name: str, args: dict[str, Any]) -> dict[str, Any]:
+    """A tool call's arguments as a `tool_start` event shows them (chat steps, `shop chat`): a
+    final answer's message, question and reasons are the model's unchecked words, so only its
+    picks' ids show; the reply carries the checked text."""
+    if name not in TERMINAL_TOOLS:
+        return args
+    items = args.get("items")
+    if not isinstance(items, list):
+        return {}
+    return {
+        "items": [
+            {k: v for k, v in i.items() if k != "reason"} for i in items if isinstance(i, dict)
+        ]
+    }
 
 
 def _chunks(text: str, size: int = 24) -> list[str]:

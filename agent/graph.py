@@ -1,13 +1,19 @@
 """The agent graph: read the shopper's message, loop model ↔ tools, answer through one check.
 
-START → understand → agent ─┬─ data tool calls ─→ tools → collect → agent
-                            ├─ terminal tool ───→ finalize ─┬─ END
-                            │                               └─ (recover once) → agent
-                            └─ prose / failure ─→ agent (one corrective retry) or finalize
+START → understand → prefetch ─┬─ (two-stage: the first data tool) ─→ tools → collect → agent
+                               └─────────────────────────────────────→ agent
+      agent ─┬─ data tool calls ─→ tools → collect → agent
+             ├─ terminal tool ───→ finalize ─┬─ END
+             │                               └─ (recover once) → agent
+             └─ prose / failure ─→ agent (one corrective retry) or finalize
 
 `understand` updates the shopper's request from their message (agent/understand.py) for every
 model; the model sees it as a note after the message; tools run with arguments corrected from
-it; `finalize` (agent/answer.py) renders every answer through the one fit check.
+it; `finalize` (agent/answer.py) renders every answer through the one fit check. With
+`prefetch` (the two-stage turn, agent/prefetch.py) the offline engine's first data tool call
+runs before the first model call; with `stream` model calls stream, and their prose reaches the
+caller sentence by sentence through the fact allow-list (agent/drafts.py) as custom stream
+events ``{"draft": text}``.
 """
 
 from __future__ import annotations
@@ -20,21 +26,26 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.tools import BaseTool
+from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.prebuilt import ToolNode
 
 from agent import arguments, prompts
-from agent.answer import make_finalize
+from agent.answer import _evidence, _gathered_ids, make_finalize
 from agent.breaker import CircuitBreaker
+from agent.drafts import DraftWriter
+from agent.prefetch import make_prefetch, route_prefetch
 from agent.reading.lexicon import Lexicon
 from agent.reading.reader import read
 from agent.schemas import tool_schemas
 from agent.state import ShopState, request_of, turn_of
 from agent.state_prompt import render_note, strip_note_tags
+from agent.streaming import call_model
 from agent.textcalls import recover_tool_calls
 from agent.tokens import count_messages, count_tools
 from agent.trimming import trim
 from agent.understand import apply_action, update_request
+from tools.contracts import ModelCall
 from tools.request import CardAction
 from tools.toolkit import TERMINAL_TOOLS
 
@@ -67,8 +78,11 @@ def build_graph(
     prompt_token_budget: int = 1000,
     store_name: str = "the store",
     model_name: str = "offline",
+    prefetch: bool = False,
+    stream: bool = False,
 ) -> Any:
-    """Compile the agent graph."""
+    """Compile the agent graph (`prefetch` and `stream` apply to a remote model with an
+    offline `fallback`)."""
     data_tools = [t for t in tools if t.name not in TERMINAL_TOOLS]
     schemas = tool_schemas(tools)
     schema_tokens = count_tools(schemas)
@@ -82,6 +96,7 @@ def build_graph(
 
     def understand(state: ShopState) -> dict[str, Any]:
         turn = turn_of(state)
+        turn.started = turn.started or time.perf_counter()
         req = request_of(state)
         if catalog is not None:
             lex = Lexicon.for_catalog(catalog)
@@ -127,15 +142,20 @@ def build_graph(
         turn.model_calls += 1
         prompt = prompt_for(state, turn)
         turn.correction = ""
-        turn.prompt_tokens_est += schema_tokens + count_messages(prompt)
+        prompt_est = schema_tokens + count_messages(prompt)
+        turn.prompt_tokens_est += prompt_est
         use_fallback = turn.fallback or (breaker is not None and breaker.is_open())
         runner = bound_fallback if use_fallback and bound_fallback is not None else bound
         name = "offline" if runner is bound_fallback else model_name
+        streamed = stream and runner is bound and model_name != "offline"
+        drafts = _drafts(state) if streamed else None
         started = time.perf_counter()
         problem = None
         response: AIMessage | None = None
+        first_token_ms = None
         try:
-            response = await runner.ainvoke(prompt)
+            outcome = await call_model(runner, prompt, stream=streamed, drafts=drafts)
+            response, first_token_ms = outcome.message, outcome.first_token_ms
             if runner is bound and breaker is not None:
                 breaker.success()
         except Exception as exc:  # noqa: BLE001 - a chat never shows a stack trace
@@ -143,14 +163,24 @@ def build_graph(
             log.warning("model call failed: %s", exc)
             if runner is bound and breaker is not None and _is_outage(exc):
                 breaker.failure()
-        turn.model_ms += (time.perf_counter() - started) * 1000
+        elapsed = (time.perf_counter() - started) * 1000
+        turn.model_ms += elapsed
         turn.model = name
         if use_fallback and name == "offline" and model_name != "offline":
             turn.reduced_mode = True
+        record = ModelCall(
+            model=name,
+            at_ms=(started - turn.started) * 1000 if turn.started else 0.0,
+            ms=elapsed,
+            first_token_ms=first_token_ms,
+            problem=problem or "",
+        )
         if response is not None:
-            _count_usage(turn, response)
+            _count_usage(turn, response, record, prompt_est)
             response = recover_tool_calls(response, tool_names, turn.notes)
             problem = _problem(response, tool_names, tool_choice)
+            record.problem = problem or ""
+        turn.calls.append(record)
         if problem is not None:
             return _retry(state, turn, problem)
         assert response is not None
@@ -169,6 +199,15 @@ def build_graph(
             "turn": turn,
             "model_calls": state.get("model_calls", 0) + 1,
         }
+
+    def _drafts(state: ShopState) -> DraftWriter:
+        """Drafts checked against this turn's evidence, written to the graph's custom stream."""
+        messages = list(state.get("messages") or [])
+        shopper = [str(m.content) for m in messages if isinstance(m, HumanMessage)][-3:]
+        gathered = _gathered_ids(turn_messages(messages))
+        evidence = _evidence(catalog, gathered, request_of(state), shopper, secrets)
+        writer = get_stream_writer()
+        return DraftWriter(evidence, lambda text: writer({"draft": text}))
 
     def _retry(state: ShopState, turn: Any, problem: str) -> dict[str, Any]:
         """One corrective retry, then the offline engine answers the rest of the turn."""
@@ -259,11 +298,25 @@ def build_graph(
     graph = StateGraph(ShopState)
     graph.add_node("understand", understand)
     graph.add_node("agent", agent)
+    if prefetch and fallback is not None and model_name != "offline":
+        first_stage = make_prefetch(
+            fallback,
+            prompt_for,
+            {t.name for t in data_tools},
+            max_calls=MAX_CALLS_PER_RESPONSE,
+            skip=lambda: breaker is not None and breaker.is_open(),
+        )
+        graph.add_node("prefetch", first_stage)
+        graph.add_edge("understand", "prefetch")
+        graph.add_conditional_edges(
+            "prefetch", route_prefetch, {"tools": "tools", "agent": "agent"}
+        )
+    else:
+        graph.add_edge("understand", "agent")
     graph.add_node("tools", tool_node)
     graph.add_node("collect", collect)
     graph.add_node("finalize", finalize)
     graph.add_edge(START, "understand")
-    graph.add_edge("understand", "agent")
     graph.add_conditional_edges(
         "agent", route_agent, {"tools": "tools", "agent": "agent", "finalize": "finalize"}
     )
@@ -277,15 +330,24 @@ def _said_in_stock(text: str) -> bool:
     return "in stock" in (text or "").lower()
 
 
-def _count_usage(turn: Any, response: AIMessage) -> None:
+def _count_usage(turn: Any, response: AIMessage, record: ModelCall, prompt_est: int) -> None:
+    """The call's tokens into the turn's totals and its record (reported, else estimated)."""
     usage = response.usage_metadata
+    record.finish_reason = str((response.response_metadata or {}).get("finish_reason") or "")
     if usage:
+        cached = int((usage.get("input_token_details") or {}).get("cache_read") or 0)
         turn.prompt_tokens += usage["input_tokens"]
         turn.completion_tokens += usage["output_tokens"]
-        turn.cached_tokens += int((usage.get("input_token_details") or {}).get("cache_read") or 0)
+        turn.cached_tokens += cached
         turn.usage_reported = True
+        record.prompt_tokens = usage["input_tokens"]
+        record.completion_tokens = usage["output_tokens"]
+        record.cached_tokens = cached
     else:
-        turn.completion_tokens_est += count_messages([response])
+        completion = count_messages([response])
+        turn.completion_tokens_est += completion
+        record.prompt_tokens, record.completion_tokens = prompt_est, completion
+        record.estimated = True
 
 
 def _problem(response: AIMessage, tool_names: set[str], tool_choice: str) -> str | None:

@@ -12,11 +12,12 @@ from agent.settings import Settings
 def make_remote_model(settings: Settings, **kwargs: Any) -> BaseChatModel:
     """ChatOpenAI against OPENAI_BASE_URL (any OpenAI-compatible server).
 
-    It does not stream by default: the graph needs whole tool calls, and LangChain parses
-    streamed tool-call arguments leniently (partial JSON), so truncated or malformed arguments
-    would pass as valid calls instead of reaching the graph's corrective retry. Pass
-    ``streaming=True, stream_usage=True`` to stream anyway (usage then needs an endpoint that
-    supports ``stream_options.include_usage``).
+    Every call carries a completion budget (`SHOP_MODEL_MAX_TOKENS`, sent as
+    ``max_completion_tokens``; 0 sends none) and a low temperature (`SHOP_MODEL_TEMPERATURE`):
+    a small model left to its defaults rambles for minutes and answers differently each run.
+    The model itself does not stream; the graph streams a call when `SHOP_MODEL_STREAM` is on
+    (agent/streaming.py), and checks streamed tool-call arguments as strictly as whole ones.
+    ``stream_usage`` asks a streaming server for its usage (``stream_options.include_usage``).
 
     Its async HTTP client holds every request to the current turn's deadline
     (`agent.deadline.DeadlineTransport`); pass ``http_async_client`` to replace it.
@@ -25,13 +26,23 @@ def make_remote_model(settings: Settings, **kwargs: Any) -> BaseChatModel:
 
     if "http_async_client" not in kwargs:
         kwargs["http_async_client"] = deadline_http_client()
+
+    options: dict[str, Any] = {
+        "temperature": settings.model_temperature,
+        "stream_usage": True,
+        # a streamed call waits for its first chunk as long as a whole call may take (the
+        # client's own 120 s default cut off a CPU server still reading a cold prompt)
+        "stream_chunk_timeout": settings.model_timeout_s,
+    }
+    if settings.model_max_tokens:
+        options["max_tokens"] = settings.model_max_tokens
     return ChatOpenAI(
         base_url=settings.openai_base_url,
         api_key=settings.openai_api_key or "not-needed",
         model=settings.model,
         timeout=settings.model_timeout_s,
         max_retries=settings.model_max_retries,
-        **kwargs,
+        **{**options, **kwargs},
     )
 
 

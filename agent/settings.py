@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     # One deadline per turn: model calls stop in time for the offline planner to answer.
     turn_deadline_s: float = Field(25.0, gt=0, alias="SHOP_TURN_DEADLINE_S")
     tool_choice: Literal["auto", "required"] = Field("auto", alias="SHOP_TOOL_CHOICE")
+    # sent with every remote call: a completion budget (0: not sent) and a low temperature
+    model_max_tokens: int = Field(512, alias="SHOP_MODEL_MAX_TOKENS", ge=0)
+    model_temperature: float = Field(0.0, alias="SHOP_MODEL_TEMPERATURE", ge=0.0, le=2.0)
+    # stream remote calls: sanitized sentences reach the UI while the model writes
+    model_stream: bool = Field(True, alias="SHOP_MODEL_STREAM")
+    # retrieve from the shopper's request first, so one model call can rank and explain
+    two_stage: bool = Field(True, alias="SHOP_TWO_STAGE")
     rerank: bool = Field(False, alias="SHOP_RERANK")
     breaker_failures: int = Field(3, alias="SHOP_BREAKER_FAILURES")
     breaker_cooldown_s: float = Field(60.0, alias="SHOP_BREAKER_COOLDOWN_S")

@@ -13,6 +13,7 @@ from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 from pydantic import BaseModel, Field
 
+from tools.contracts import ModelCall
 from tools.request import ShopperRequest
 
 
@@ -49,6 +50,9 @@ class TurnScratch(BaseModel):
     model_ms: float = 0.0
     tool_ms: float = 0.0
     model: str = ""
+    started: float = 0.0  # time.perf_counter() when the turn's first node ran
+    calls: list[ModelCall] = Field(default_factory=list)  # each model call, measured
+    prefetched: bool = False  # the two-stage turn ran its first data tool before the model
     # control
     route: Route = ""
     correction: str = ""  # a pending corrective message for the next model call

@@ -6,6 +6,7 @@ us and passed in, so Chroma's own embedding function never runs; telemetry is of
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,10 @@ from catalog.embedding import DEFAULT_MODEL, Encoder
 
 COLLECTION = "products"
 _MAX_BATCH = 5000  # Chroma rejects batches above ~5461 records
+# Chroma shares one client "system" per path within a process and starts it without a lock:
+# two threads opening the same path at once see a half-started one ("Could not connect to
+# tenant default_tenant", "'RustBindingsAPI' object has no attribute 'bindings'").
+_OPEN_LOCK = threading.Lock()
 
 
 @register_embedding_function
@@ -59,6 +64,12 @@ class DenseHit:
     similarity: float
 
 
+def _collection(client: Any, name: str, embedding_function: ShopEmbeddingFunction) -> Any:
+    return client.get_or_create_collection(
+        name, embedding_function=embedding_function, configuration={"hnsw": {"space": "cosine"}}
+    )
+
+
 class VectorIndex:
     """Thin wrapper over one Chroma collection, keyed by product id."""
 
@@ -88,17 +99,13 @@ class VectorIndex:
                 ssl=parsed.scheme == "https",
                 settings=settings,
             )
-        else:
-            if path is None:
-                raise ValueError("VectorIndex.open needs a path or a url")
+            return cls(_collection(client, collection, embedding_function))
+        if path is None:
+            raise ValueError("VectorIndex.open needs a path or a url")
+        with _OPEN_LOCK:
             path.mkdir(parents=True, exist_ok=True)
             client = chromadb.PersistentClient(path=str(path), settings=settings)
-        coll = client.get_or_create_collection(
-            collection,
-            embedding_function=embedding_function,
-            configuration={"hnsw": {"space": "cosine"}},
-        )
-        return cls(coll)
+            return cls(_collection(client, collection, embedding_function))
 
     def count(self) -> int:
         """Number of indexed products."""

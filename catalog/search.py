@@ -145,6 +145,7 @@ class Searcher:
         self.query_cache = QUERY_CACHE  # 0: encode every query (benchmarks of encoding)
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._query_lock = threading.Lock()
+        self._index_lock = threading.Lock()
 
     # -- freshness -----------------------------------------------------------------------
     #
@@ -182,10 +183,14 @@ class Searcher:
         return vocab[1]
 
     def index(self) -> VectorIndex:
-        """The vector index, opened on first use."""
-        if self._index is None:
-            self._index = self._index_factory()
-        return self._index
+        """The vector index, opened on first use (once, however many searches start at once)."""
+        index = self._index
+        if index is None:
+            with self._index_lock:
+                if self._index is None:
+                    self._index = self._index_factory()
+                index = self._index
+        return index
 
     # -- search --------------------------------------------------------------------------
 

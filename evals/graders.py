@@ -174,9 +174,13 @@ def grade_grounding(scenario: Scenario, t: Transcript) -> Grade:
                 continue
             known_prices |= {p.price_min, p.price_max} | {v.price for v in p.variants}
             known_stock |= {v.stock for v in p.variants if v.stock is not None}
+        # How far a shown price is from a figure the shopper said ("over budget by $9.99",
+        # "$500.01 under your budget"): derived from SQL and the shopper's words, so backed.
+        gaps = {abs(k - u) for k in known_prices for u in user_numbers}
         for raw in _PRICE_RE.findall(reply):
             value = float(raw.replace(",", ""))
-            good = any(abs(value - k) <= PRICE_TOLERANCE for k in known_prices | user_numbers)
+            backed = known_prices | user_numbers | gaps
+            good = any(abs(value - k) <= PRICE_TOLERANCE for k in backed)
             checks.append((good, f"turn {i + 1}: reply price ${raw} matches no product shown"))
         for raw in _STOCK_RE.findall(reply):
             good = int(raw) in known_stock or float(raw) in user_numbers

@@ -10,7 +10,7 @@ def make_ask_clarifying_question() -> BaseTool:
 
     @tool("ask_clarifying_question")
     def ask_clarifying_question(question: str) -> str:
-        """Final answer: ONE short question when the request is too vague ("I need a gift").
+        """Final answer: ONE short question when the request is too vague to search.
 
         Args:
             question: the question.

@@ -95,8 +95,8 @@ def make_browse_by_price(catalog: Catalog) -> BaseTool:
         limit: int = 6,
         features: list[str] | None = None,
     ) -> tuple[str, dict[str, Any]]:
-        """A category's products in a price range, sorted: "cheapest laptops", "best rated
-        pans under $40".
+        """A category's products in a price range, sorted by price or by rating: for the
+        cheapest or the best rated of a kind.
 
         Args:
             category: store category (an unknown one returns the valid ones).
@@ -105,7 +105,8 @@ def make_browse_by_price(catalog: Catalog) -> BaseTool:
             sort: price_asc is cheapest first, rating is best rated first.
             in_stock: in stock now only.
             limit: 1-20.
-            features: words the products should have, e.g. ["4-season"]; most matches first.
+            features: words from the shopper's request the products should have; most
+                matches first.
         """
         return browse(catalog, category, min_price, max_price, sort, in_stock, limit, features)
 

@@ -88,7 +88,7 @@ def make_check_inventory(catalog: Catalog) -> BaseTool:
 
         Args:
             product_ids: 1-8 ids from tool results.
-            options: e.g. {"size": "10", "color": "Black"}.
+            options: option name to value, as the shopper stated them.
         """
         return inventory(catalog, product_ids, options)
 

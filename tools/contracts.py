@@ -65,6 +65,21 @@ class Usage(BaseModel):
     cost: float | None = None
 
 
+class ModelCall(BaseModel):
+    """One chat-model call of a turn, as measured (the bench reads these)."""
+
+    model: str = ""  # the endpoint's model name, or "offline" for the offline engine
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0  # prompt tokens the server reported as served from its cache
+    estimated: bool = False  # the endpoint reported no usage: tokens counted here
+    at_ms: float = 0.0  # when the call started, from the start of the turn
+    ms: float = 0.0
+    first_token_ms: float | None = None  # streamed calls: first content or tool-call chunk
+    finish_reason: str = ""
+    problem: str = ""  # why the answer was not used ("" when it was)
+
+
 class Comparison(BaseModel):
     """A side-by-side table: one column per product, one row per attribute."""
 
@@ -93,12 +108,18 @@ class TurnResult(BaseModel):
     reduced_mode: bool = False
     degraded: bool = False
     notes: list[str] = Field(default_factory=list)
+    calls: list[ModelCall] = Field(default_factory=list)  # every model call, in order
+    prefetched: bool = False  # the turn's first data tool ran before any model call
 
 
 class TurnEvent(BaseModel):
-    """A streaming event: text tokens, tool start/end, and finally the whole result."""
+    """A streaming event: tool start/end and drafts while working, then tokens, then the result.
 
-    type: Literal["token", "tool_start", "tool_end", "final"]
+    A `draft` is a sentence the model is writing, already through the fact allow-list; the
+    reply (the `token` events, and `final`) replaces the drafts when the turn ends.
+    """
+
+    type: Literal["draft", "token", "tool_start", "tool_end", "final"]
     text: str = ""
     name: str = ""
     call_id: str = ""

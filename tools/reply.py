@@ -11,7 +11,7 @@ def make_reply() -> BaseTool:
     @tool("reply")
     def reply(message: str) -> str:
         """Final answer with no product picks: an answer, a comparison summary, or an honest
-        "we don't carry that".
+        answer that the store does not carry what was asked.
 
         Args:
             message: the answer.

@@ -162,11 +162,11 @@ def make_search_products(catalog: Catalog, reranker: Reranker | None = None) -> 
 
         Args:
             query: what the shopper is looking for, in their words.
-            max_price: budget cap ("under $150" is 150).
-            min_price: price floor.
+            max_price: the shopper's budget cap, as a number; only when they stated one.
+            min_price: price floor; only when the shopper stated one.
             category: store category (an unknown one returns the valid ones).
             brand: brand (an unknown one returns the valid ones).
-            options: e.g. {"size": "10", "color": "Brown"}.
+            options: option name to value, only those the shopper stated.
             in_stock: in stock now only.
             exclude_shown: skip products already shown.
             limit: 1-20.

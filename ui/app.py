@@ -36,6 +36,7 @@ from ui.cards import CURRENCY_STYLES, card_props, comparison_props, on_screen
 from ui.fallback import REDUCED_NOTE, SearchOnlyAssistant
 from ui.login_throttle import LoginThrottle
 from ui.origins import guard_socket, widget_origins
+from ui.reply_stream import ReplyStream
 from ui.session_memory import forget_messages
 from ui.threads import agent_thread_id
 
@@ -331,26 +332,33 @@ def _elements(result: TurnResult, prefs: dict[str, Any], widget: bool) -> list[A
 async def _run_turn(agent: Any, message: cl.Message, msg: cl.Message, **kwargs: Any) -> TurnResult:
     steps: dict[str, cl.Step] = {}
     result: TurnResult | None = None
-    async for event in agent.astream(message.content, **kwargs):
-        if event.type == "token" and event.text:
-            await msg.stream_token(event.text)
-        elif event.type == "tool_start":
-            step = cl.Step(name=event.name or "tool", type="tool", default_open=False)
-            step.input = event.args
-            await step.send()
-            steps[event.call_id or event.name] = step
-        elif event.type == "tool_end":
-            step = steps.pop(event.call_id or event.name, None)
-            if step is not None:
-                step.output = event.summary or "done"
-                await step.update()
-        elif event.type == "final":
-            result = event.result
-    for step in steps.values():  # a tool that never reported back
-        step.output = "no result"
-        await step.update()
-    if result is None:
-        raise RuntimeError("the assistant ended without a result")
+    stream = ReplyStream(msg)  # drafts while the model writes, the reply in their place
+    try:
+        async for event in agent.astream(message.content, **kwargs):
+            if await stream.feed(event):
+                continue
+            if event.type == "tool_start":
+                step = cl.Step(name=event.name or "tool", type="tool", default_open=False)
+                step.input = event.args
+                await step.send()
+                steps[event.call_id or event.name] = step
+            elif event.type == "tool_end":
+                step = steps.pop(event.call_id or event.name, None)
+                if step is not None:
+                    step.output = event.summary or "done"
+                    await step.update()
+            elif event.type == "final":
+                result = event.result
+        if result is None:
+            raise RuntimeError("the assistant ended without a result")
+    except Exception:
+        await stream.discard()  # the reduced-mode answer comes in a message of its own
+        raise
+    finally:
+        for step in steps.values():  # a tool that never reported back
+            step.output = "no result"
+            await step.update()
+    stream.finish(result.reply)
     return result
 
 
@@ -405,13 +413,11 @@ async def _answer(message: cl.Message, card: CardAction | None = None) -> None:
         try:
             result = await _run_turn(fallback, message, msg, **kwargs)
             result.reply = f"{FRIENDLY_ERROR}\n\nMeanwhile, here's what catalog search found."
-            msg.content = ""
+            msg.content = result.reply
         except Exception:  # noqa: BLE001
             log.exception("reduced mode failed too")
             await cl.Message(content=f"{FRIENDLY_ERROR}\n\n_{REDUCED_NOTE}_").send()
             return
-    if not msg.content.strip():
-        msg.content = result.reply
     # TurnResult.notes are diagnostics (guard actions, error names) for logs and evals, not
     # for the shopper; the agent already says "reduced mode" or "degraded" in the reply.
     if result.notes:

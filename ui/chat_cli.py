@@ -4,11 +4,55 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from typing import Any
 
 import typer
 from rich.console import Console
+from rich.live import Live
+from rich.text import Text
 
 from agent.settings import Settings
+
+
+async def show_turn(
+    assistant: Any, text: str, *, thread_id: str, console: Console, json_out: bool = False
+) -> None:
+    """Print one turn: tool lines, the model's drafts while it writes (on a terminal, erased
+    when the reply starts: the reply carries the same checked prose), the reply, the cards."""
+    draft, replying = "", False
+    live: Live | None = None  # transient: prints nothing when the output is not a terminal
+    try:
+        async for event in assistant.astream(text, thread_id=thread_id):
+            if json_out:
+                if event.type == "final" and event.result is not None:
+                    print(event.result.model_dump_json(indent=2))
+                continue
+            if event.type == "tool_start":
+                console.print(f"[dim]… {event.name} {event.args}[/dim]")
+            elif event.type == "draft" and not replying:  # a late draft is stale
+                draft += event.text
+                if live is None:
+                    live = Live(console=console, transient=True, auto_refresh=False)
+                    live.start()
+                live.update(Text(draft, style="dim italic"), refresh=True)
+            elif event.type == "token":
+                if live is not None:  # the reply replaces the draft
+                    live.stop()
+                    live = None
+                replying = True
+                console.print(event.text, end="", markup=False, highlight=False)
+            elif event.type == "final" and event.result is not None:
+                console.print()
+                for r in event.result.recommendations:
+                    stock = "in stock" if r.in_stock else "out of stock"
+                    variant = ", ".join(f"{k} {v}" for k, v in r.variant.items())
+                    console.print(
+                        f"  • [bold]{r.title}[/bold] — ${r.price:,.2f} {variant} ({stock})"
+                        f"\n    {r.reason}"
+                    )
+    finally:
+        if live is not None:
+            live.stop()
 
 
 def chat(
@@ -27,30 +71,12 @@ def chat(
     thread_id = thread or uuid.uuid4().hex[:12]
     console = Console()
 
-    async def one(text: str) -> None:
-        async for event in assistant.astream(text, thread_id=thread_id):
-            if json_out:
-                if event.type == "final" and event.result is not None:
-                    print(event.result.model_dump_json(indent=2))
-                continue
-            if event.type == "tool_start":
-                console.print(f"[dim]… {event.name} {event.args}[/dim]")
-            elif event.type == "token":
-                console.print(event.text, end="")
-            elif event.type == "final" and event.result is not None:
-                console.print()
-                for r in event.result.recommendations:
-                    stock = "in stock" if r.in_stock else "out of stock"
-                    variant = ", ".join(f"{k} {v}" for k, v in r.variant.items())
-                    console.print(
-                        f"  • [bold]{r.title}[/bold] — ${r.price:,.2f} {variant} ({stock})"
-                        f"\n    {r.reason}"
-                    )
-
     async def main() -> None:
         try:
             if message is not None:
-                await one(message)
+                await show_turn(
+                    assistant, message, thread_id=thread_id, console=console, json_out=json_out
+                )
                 return
             console.print(f"[bold]{settings.store_name}[/bold] — thread {thread_id}; Ctrl-D quits")
             while True:
@@ -59,7 +85,9 @@ def chat(
                 except (EOFError, KeyboardInterrupt):
                     break
                 if text.strip():
-                    await one(text)
+                    await show_turn(
+                        assistant, text, thread_id=thread_id, console=console, json_out=json_out
+                    )
         finally:
             await assistant.aclose()
 

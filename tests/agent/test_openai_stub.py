@@ -1,7 +1,8 @@
 """The remote path: the real ChatOpenAI against the local OpenAI-compatible stub server.
 
 The model comes from agent/models.py's factory with OPENAI_BASE_URL pointing at the stub; the
-turns run through the Assistant and the graph over the DummyJSON catalog.
+turns run through the Assistant and the graph over the DummyJSON catalog. These tests script
+the model loop itself, so the two-stage turn (tests/agent/test_two_stage.py) is off here.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from agent.assistant import build_assistant
 from agent.models import make_remote_model
 from agent.prompts import REDUCED_MODE_NOTE
 from agent.settings import Settings
-from agent.stub_server import StubServer, error, text, tool_call, tool_calls, validate
 from catalog.models import Product
+from tests.agent.stub_server import StubServer, error, text, tool_call, tool_calls, validate
 from tests.clock import FakeClock
 
 CORRECTION = "did not call a tool correctly"
@@ -41,9 +42,10 @@ def remote(tmp_path, stub: StubServer, **kw: Any) -> Settings:  # type: ignore[n
         "SHOP_MODEL": "stub-model",
         "SHOP_MODEL_TIMEOUT_S": 5,
         "SHOP_MODEL_MAX_RETRIES": 0,
+        "SHOP_TWO_STAGE": False,
         **kw,
     }
-    return Settings(**values)
+    return Settings(_env_file=None, **values)
 
 
 def first_listed_id(body: dict[str, Any]) -> str:
@@ -360,14 +362,17 @@ async def test_usage_reported(tmp_path, stub, dummy_catalog) -> None:
     assert r.usage.cost == pytest.approx((420 * 1.0 + 33 * 2.0) / 1000)
 
 
-async def test_usage_estimated_when_not_reported(tmp_path, dummy_catalog) -> None:
+@pytest.mark.parametrize("stream", [False, True])
+async def test_usage_estimated_when_not_reported(tmp_path, dummy_catalog, stream: bool) -> None:
     with StubServer(usage=False) as stub:
         stub.push(tool_call("reply", {"message": "Hi there."}))
-        a = build_assistant(remote(tmp_path, stub), dummy_catalog)
+        a = build_assistant(remote(tmp_path, stub, SHOP_MODEL_STREAM=stream), dummy_catalog)
         r = await a.arun("hello", thread_id="g2")
         await a.aclose()
-    assert all("stream_options" not in b for b in stub.requests)
-    assert r.usage.estimated is True
+    # a streamed call asks for usage; this server reports none either way
+    wanted = [{"include_usage": True}] if stream else [None]
+    assert [b.get("stream_options") for b in stub.requests] == wanted
+    assert r.usage.estimated is True and r.calls[0].estimated
     assert r.usage.prompt_tokens > 0 and r.usage.completion_tokens > 0
 
 
@@ -418,20 +423,22 @@ async def test_parallel_tool_calls_all_answered(tmp_path, stub, dummy_catalog) -
     assert_well_formed(stub)
 
 
-async def test_streaming_model_survives_malformed_arguments(tmp_path, stub, dummy_catalog) -> None:
-    # Streamed tool-call arguments are parsed leniently by LangChain (partial JSON), so a
-    # truncated '{"query": "lapt' arrives as a valid call with query "lapt"; that is why the
-    # factory's model does not stream (non-streamed arguments are parsed strictly, see above).
+async def test_streamed_malformed_arguments_are_invalid(tmp_path, stub, dummy_catalog) -> None:
+    # LangChain parses streamed tool-call arguments leniently (partial JSON): a truncated
+    # '{"query": "lapt' would arrive as a valid call with query "lapt". The graph checks the
+    # raw streamed arguments as strictly as whole ones (agent/streaming.py): one corrective
+    # retry, and no tool ever runs with the truncated arguments.
     stub.push(
         tool_call("search_products", '{"query": "lapt'),
         tool_call("reply", {"message": "Which kind of laptop?"}),
     )
-    settings = remote(tmp_path, stub)
-    model = make_remote_model(settings, streaming=True)
-    a = build_assistant(settings, dummy_catalog, model=model)
+    settings = remote(tmp_path, stub, SHOP_MODEL_STREAM=True)
+    a = build_assistant(settings, dummy_catalog)
     r = await a.arun("laptop", thread_id="sm")
     await a.aclose()
+    assert all(b["stream"] is True for b in stub.requests)
     assert r.reply == "Which kind of laptop?" and len(stub.requests) == 2
-    assert r.tool_calls[0].args["query"] == "lapt"  # (the graph adds in_stock=True)
-    assert r.usage.estimated  # streamed without include_usage: nothing reported
+    assert [t.name for t in r.tool_calls] == ["reply"]
+    assert "invalid tool call arguments" in stub.requests[1]["messages"][-1]["content"]
+    assert [c.problem for c in r.calls] == ["invalid tool call arguments", ""]
     assert_well_formed(stub)

@@ -13,8 +13,8 @@ from agent.assistant import build_assistant
 from agent.models import make_remote_model
 from agent.rerank import LLMReranker, parse_ranking
 from agent.settings import Settings
-from agent.stub_server import StubServer, error, text, tool_call
 from catalog.constraints import Constraints
+from tests.agent.stub_server import StubServer, error, text, tool_call
 from tools.search_products import run_search
 
 IDS = [f"P{i}" for i in range(1, 9)]

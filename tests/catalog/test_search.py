@@ -194,3 +194,46 @@ def test_a_new_version_rebuilds_vocabulary_and_filter_index(
 def test_query_vectors_are_unit_length(sample: Catalog) -> None:
     vector = sample.searcher.embed_query("boots")
     assert vector.shape == (384,) and np.isclose(np.linalg.norm(vector), 1.0, atol=1e-4)
+
+
+def test_concurrent_first_searches_share_one_index(sample: Catalog, tmp_path: Path) -> None:
+    """Searches that start at once on a catalog whose index no thread has opened yet (a path
+    this process never opened: Chroma keeps one client system per path) all get vectors."""
+    import shutil
+    import threading
+
+    from catalog.service import open_catalog
+
+    copy = tmp_path / "copy"
+    shutil.copytree(Path(sample.chroma_path), copy / "chroma")
+    shutil.copy(sample.store.engine.url.database, copy / "catalog.db")
+    fresh = open_catalog(
+        f"sqlite:///{copy / 'catalog.db'}", chroma_path=copy / "chroma", encoder=sample.encoder
+    )
+    start = threading.Barrier(6)
+    results: list[object] = []
+
+    def search() -> None:
+        start.wait()
+        try:
+            results.append(fresh.searcher.search("waterproof boot", Constraints(), k=3))
+        except Exception as exc:  # noqa: BLE001 - recorded, asserted below
+            results.append(exc)
+
+    def open_index() -> None:  # what ingest and the UI's warm-up do meanwhile
+        start.wait()
+        try:
+            opened.append(fresh.open_index().count())
+        except Exception as exc:  # noqa: BLE001 - recorded, asserted below
+            opened.append(exc)
+
+    opened: list[object] = []
+    threads = [threading.Thread(target=f) for f in [search, open_index] * 3]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not [r for r in results + opened if isinstance(r, Exception)], results + opened
+    assert opened == [sample.open_index().count()] * 3
+    assert [r.degraded for r in results] == [False] * 3  # type: ignore[union-attr]
+    assert len({tuple(h.product_id for h in r.hits) for r in results}) == 1  # type: ignore[union-attr]

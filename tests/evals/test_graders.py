@@ -86,6 +86,13 @@ def test_grounding_prices_stock_and_reply_text(url: str) -> None:
     )
     grade = g.grade_grounding(SCENARIO, ok)
     assert grade.passed and grade.asserted and grade.score == 1.0, grade.explanation
+    over = "Nothing fits; the Summit Hiking Boot is $99.50, over budget by $19.50."
+    gap = transcript(url, turn("boots under $80", over, recs=[rec("B2", 99.5)]))
+    assert g.grade_grounding(SCENARIO, gap).passed  # price minus the stated budget is backed
+    wrong_gap = transcript(
+        url, turn("boots under $80", over.replace("19.50", "9.50"), recs=[rec("B2", 99.5)])
+    )
+    assert not g.grade_grounding(SCENARIO, wrong_gap).passed
     wrong_price = transcript(url, turn("x", "Now just $5!", recs=[rec("B2", 99.5)]))
     assert not g.grade_grounding(SCENARIO, wrong_price).passed
     wrong_stock = transcript(url, turn("x", recs=[rec("P1", 39.99, in_stock=True)]))

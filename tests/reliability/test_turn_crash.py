@@ -21,9 +21,9 @@ from langchain_core.messages import HumanMessage
 
 from agent.assistant import build_assistant
 from agent.settings import Settings
-from agent.stub_server import StubServer, delay
 from catalog.embedding import Encoder
 from catalog.ingest import ingest
+from tests.agent.stub_server import StubServer, delay
 from tests.conftest import ROOT, make_catalog
 from tests.ui.catalog_data import write_catalog
 

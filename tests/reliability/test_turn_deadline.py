@@ -15,9 +15,9 @@ import pytest
 from agent.assistant import build_assistant
 from agent.settings import Settings
 from agent.storage_health import StorageHealth
-from agent.stub_server import StubServer, delay, error, tool_call
 from agent.turn_guard import DEADLINE_REPLY, TurnGuard
 from catalog.service import Catalog
+from tests.agent.stub_server import StubServer, delay, error, tool_call
 from tests.clock import FakeClock
 from tools.contracts import TurnEvent, TurnResult
 

@@ -15,7 +15,7 @@ and speaks enough of the Chat Completions API for the ``openai`` SDK and ``ChatO
 
 Script the replies, then point any OpenAI client at ``stub.base_url``::
 
-    from agent.stub_server import StubServer, delay, error, text, tool_call
+    from tests.agent.stub_server import StubServer, delay, error, text, tool_call
 
     with StubServer() as stub:
         stub.push(
@@ -23,6 +23,7 @@ Script the replies, then point any OpenAI client at ``stub.base_url``::
             tool_call("recommend", '{"items": [oops'),          # malformed raw arguments
             error(500, "tool call parser failed"),              # an HTTP error
             delay(2.0, text("late")),                           # sleep, then answer
+            gated(tool_call("reply", {...}), gate, after=5),    # stream 5 chunks, wait for gate
             "plain text",                                       # a str is text(...)
             lambda body: text(body["messages"][-1]["content"]), # computed from the request
         )
@@ -31,6 +32,7 @@ Script the replies, then point any OpenAI client at ``stub.base_url``::
         stub.requests       # every POST body (dict), in arrival order, rejected ones too
         stub.rejections     # [(status, message)] of requests refused by validation
         stub.remaining      # scripted replies not yet consumed
+        stub.gate_timeouts  # gated streams whose gate was never opened (in time)
 
 Each request (that passes validation) takes the next scripted item; when the script is empty
 the ``default`` item answers (or, without one, HTTP 500 "stub script exhausted"). Usage is
@@ -56,6 +58,7 @@ __all__ = [
     "ToolCall",
     "delay",
     "error",
+    "gated",
     "text",
     "tool_call",
     "tool_calls",
@@ -90,6 +93,10 @@ class Reply:
     delay_s: float = 0.0
     usage: tuple[int, int] | None = None  # (prompt_tokens, completion_tokens); None: counted
     finish_reason: str | None = None
+    cached_tokens: int | None = None  # reported as usage.prompt_tokens_details.cached_tokens
+    # streaming only: after `gate_after` chunks, wait until `gate` is set (at most 10 s)
+    gate: threading.Event | None = field(default=None, compare=False)
+    gate_after: int = 0
 
 
 Item = Reply | str | Callable[[dict[str, Any]], "Reply | str"]
@@ -134,6 +141,12 @@ def delay(seconds: float, then: Reply | str | None = None) -> Reply:
     """Sleep `seconds` before answering `then` (default: the text "(late)")."""
     reply = _as_reply(then, {}) if then is not None else text("(late)")
     return replace(reply, delay_s=seconds)
+
+
+def gated(then: Reply | str, gate: threading.Event, *, after: int) -> Reply:
+    """Stream `after` chunks of `then`, then wait for `gate` before the rest: a test sets the
+    gate when it has seen what the client showed mid-stream (no timing involved)."""
+    return replace(_as_reply(then, {}), gate=gate, gate_after=after)
 
 
 def _as_reply(item: Item, body: dict[str, Any]) -> Reply:
@@ -284,6 +297,7 @@ class StubServer:
         self.chunk_chars = max(1, chunk_chars)
         self.requests: list[dict[str, Any]] = []
         self.rejections: list[tuple[int, str]] = []
+        self.gate_timeouts = 0
         self._script: deque[Item] = deque(script)
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -365,11 +379,14 @@ class StubServer:
                 c.name + c.raw_arguments() for c in reply.tool_calls
             )
             completion = _tokens(out)
-        return {
+        out: dict[str, Any] = {
             "prompt_tokens": prompt,
             "completion_tokens": completion,
             "total_tokens": prompt + completion,
         }
+        if reply.cached_tokens is not None:
+            out["prompt_tokens_details"] = {"cached_tokens": reply.cached_tokens}
+        return out
 
     def _message(self, reply: Reply, n: int) -> tuple[dict[str, Any], str]:
         message: dict[str, Any] = {"role": "assistant", "content": reply.content}
@@ -543,7 +560,11 @@ def _handler(stub: StubServer) -> type[BaseHTTPRequestHandler]:
                     self.send_header("Content-Type", "text/event-stream")
                     self.send_header("Cache-Control", "no-cache")
                     self.end_headers()
-                    for chunk in stub.chunks(reply, body, n):
+                    for i, chunk in enumerate(stub.chunks(reply, body, n)):
+                        gate = reply.gate if i == reply.gate_after else None
+                        if gate is not None and not gate.wait(10):
+                            with stub._lock:
+                                stub.gate_timeouts += 1
                         self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                         self.wfile.flush()
                     self.wfile.write(b"data: [DONE]\n\n")

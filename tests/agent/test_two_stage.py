@@ -1,0 +1,110 @@
+"""The two-stage turn against the stub server: retrieval from the shopper's request first, then
+one model call that ranks and explains; the prompt prefix stays byte-identical."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from agent.assistant import build_assistant
+from agent.settings import Settings
+from tests.agent.stub_server import StubServer, error, tool_call, validate
+from tests.agent.test_openai_stub import first_listed_id, recommend_first
+from tests.agent.test_openai_stub import remote as loop_remote
+
+
+@pytest.fixture
+def stub():  # type: ignore[no-untyped-def]
+    with StubServer() as server:
+        yield server
+
+
+def remote(tmp_path: Any, stub: StubServer, **kw: Any) -> Settings:
+    """The stub server's settings with the default two-stage turn (test_openai_stub's: loop)."""
+    return loop_remote(tmp_path, stub, **{"SHOP_TWO_STAGE": True, **kw})
+
+
+def prefix(body: dict[str, Any]) -> str:
+    """What must stay byte-identical across calls and turns: system prompt and tool schemas."""
+    return json.dumps([body["messages"][0], body["tools"]], sort_keys=True)
+
+
+async def test_one_call_ranks_what_was_retrieved(tmp_path, stub, dummy_catalog) -> None:
+    stub.push(recommend_first)
+    a = build_assistant(remote(tmp_path, stub), dummy_catalog)
+    r = await a.arun("I need a laptop under $2000", thread_id="t")
+    await a.aclose()
+    assert len(stub.requests) == 1 and r.prefetched and "prefetched" in " ".join(r.notes)
+    sent = stub.requests[0]["messages"]
+    # the model's first call already carries the retrieval, answered, after the request
+    assert sent[-3]["role"] == "user" and "<store_note>" in sent[-3]["content"]
+    assert sent[-2]["role"] == "assistant" and sent[-2]["tool_calls"]
+    assert sent[-1]["role"] == "tool" and "<catalog_data>" in sent[-1]["content"]
+    ran = r.tool_calls[0]
+    assert ran.name in ("search_products", "browse_by_price") and ran.args["max_price"] == 2000
+    assert [t.name for t in r.tool_calls][-1] == "recommend"
+    assert r.recommendations and all(x.price <= 2000 for x in r.recommendations)
+    assert [r.recommendations[0].product_id] == [first_listed_id(stub.requests[0])]
+    assert len(r.calls) == 1 and r.calls[0].model == "stub-model"
+    validate(stub.requests[0])
+
+
+async def test_prefix_is_the_same_with_and_without_two_stages(
+    tmp_path, stub, dummy_catalog
+) -> None:
+    stub.push(recommend_first, tool_call("reply", {"message": "You are welcome."}))
+    a = build_assistant(remote(tmp_path / "a", stub), dummy_catalog)
+    await a.arun("a laptop please", thread_id="p")
+    await a.arun("thank you", thread_id="p")  # thanks: no retrieval, the model answers
+    await a.aclose()
+    stub.push(tool_call("reply", {"message": "Which kind?"}))
+    loop = build_assistant(remote(tmp_path / "b", stub, SHOP_TWO_STAGE=False), dummy_catalog)
+    await loop.arun("a laptop please", thread_id="q")
+    await loop.aclose()
+    assert len(stub.requests) == 3
+    assert len({prefix(b) for b in stub.requests}) == 1
+    # the per-turn state rides last, in the current message only
+    second = stub.requests[1]["messages"]
+    note = "<store_note>\n"  # (the system prompt names the tag too)
+    assert note in second[-1]["content"]
+    assert not [m for m in second[:-1] if note in str(m.get("content"))]
+    assert not any(m.get("tool_calls") for m in second[-1:])
+
+
+async def test_the_model_may_still_call_tools(tmp_path, stub, dummy_catalog) -> None:
+    stub.push(
+        tool_call("search_products", {"query": "gaming laptop", "category": "Laptops"}),
+        recommend_first,
+    )
+    a = build_assistant(remote(tmp_path, stub), dummy_catalog)
+    r = await a.arun("a laptop under $1500", thread_id="m")
+    await a.aclose()
+    assert r.prefetched and len(stub.requests) == 2 and r.recommendations
+    assert [t.name for t in r.tool_calls][-2:] == ["search_products", "recommend"]
+    for body in stub.requests:
+        validate(body)
+
+
+async def test_greeting_goes_straight_to_the_model(tmp_path, stub, dummy_catalog) -> None:
+    stub.push(tool_call("reply", {"message": "Hello! What can I find for you?"}))
+    a = build_assistant(remote(tmp_path, stub), dummy_catalog)
+    r = await a.arun("hello there", thread_id="g")
+    await a.aclose()
+    assert not r.prefetched and r.reply.startswith("Hello!")
+    assert [m["role"] for m in stub.requests[0]["messages"]] == ["system", "user"]
+
+
+async def test_open_breaker_answers_offline_without_prefetch(tmp_path, stub, dummy_catalog) -> None:
+    stub.push(error(500), error(500))
+    settings = remote(tmp_path, stub, SHOP_BREAKER_FAILURES=1, SHOP_BREAKER_COOLDOWN_S=600)
+    a = build_assistant(settings, dummy_catalog)
+    first = await a.arun("hello", thread_id="b")
+    assert a.breaker.is_open() and first.reduced_mode
+    r = await a.arun("a laptop under $1500", thread_id="b2")
+    await a.aclose()
+    assert len(stub.requests) == 1 and not r.prefetched
+    assert r.reduced_mode and r.recommendations
+    assert all(x.price <= 1500 for x in r.recommendations)
+    assert all(c.model == "offline" for c in r.calls)
