@@ -186,11 +186,15 @@ def build_graph(
         assert response is not None
         response = _cap_calls(response)
         terminal = any(c["name"] in TERMINAL_TOOLS for c in response.tool_calls)
-        used = sum(isinstance(m, ToolMessage) for m in turn_messages(list(state["messages"])))
+        results = [m for m in turn_messages(list(state["messages"])) if isinstance(m, ToolMessage)]
+        # a model that asks again for what it already has is looping: answer from what the
+        # turn gathered instead of paying for more calls
+        looping = sum(bool((m.response_metadata or {}).get("repeated")) for m in results) >= 2
         done = (
             not response.tool_calls
             or terminal
-            or used >= tool_budget
+            or len(results) >= tool_budget
+            or looping
             or turn.model_calls >= MAX_MODEL_CALLS_PER_TURN
         )
         turn.route = "finalize" if done else "tools"

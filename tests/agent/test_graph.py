@@ -50,6 +50,20 @@ async def test_repeated_call_guard(tmp_path, dummy_catalog) -> None:
     assert [x.product_id for x in r.recommendations] == [ids[0]]
 
 
+async def test_a_model_that_keeps_repeating_a_call_is_answered_from_what_it_has(
+    tmp_path, dummy_catalog
+) -> None:
+    """Asking twice more for what it already has ends the loop: the turn answers from the
+    gathered results (checked like any answer) instead of calling on to the budget."""
+    model = ScriptedModel(steps=[lambda m: call("search_products", query="laptop")])
+    a = build_assistant(settings(tmp_path), dummy_catalog, model=model)
+    r = await a.arun("a laptop", thread_id="loop")
+    await a.aclose()
+    ran = [c for c in r.tool_calls if not c.summary.startswith("skipped")]
+    assert [c.name for c in ran] == ["search_products"] * 3
+    assert r.reply and all(x.category == "Laptops" for x in r.recommendations)
+
+
 async def test_unknown_ids_rejected_then_fixed(tmp_path, dummy_catalog) -> None:
     ids = _laptop_ids(dummy_catalog)
     steps = [

@@ -96,6 +96,9 @@ def test_an_id_only_the_shopper_wrote_is_no_evidence() -> None:
 def test_system_prompt_text_is_removed_by_overlap() -> None:
     leak = SYSTEM_PROMPT.split("\n")[0][:160]
     assert why_removed(f"Sure! {leak}", evidence()) == "system prompt text"
+    # a plain sentence that shares a turn of phrase with the prompt is no quote of it
+    for plain in ("The store does not carry pizza.", "Sorry, we don't carry that here."):
+        assert why_removed(plain, evidence()) is None, plain
 
 
 @pytest.mark.parametrize(
