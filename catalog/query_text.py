@@ -259,7 +259,9 @@ def _parse(text: str) -> Budget:
             first -= 1
         if last + 1 < len(toks) and toks[last + 1].text in v["currency_words"]:
             last += 1
-        return re.sub(r"\s+", " ", text[toks[first].start : toks[last].end])
+        said = re.sub(r"\s+", " ", text[toks[first].start : toks[last].end])
+        # "$1000" is echoed as "$1,000": the shopper's amount, in the form prices are read
+        return re.sub(r"(?<![\d.,])\d{4,}(?![\d,])", lambda m: f"{int(m.group()):,}", said)
 
     # Ranges first: "$30-$60", "between 100 and 200", "30 to 60 dollars".
     for a, b in zip(amounts, amounts[1:], strict=False):

@@ -95,7 +95,8 @@ def grade_constraints(scenario: Scenario, t: Transcript) -> Grade:
     return finish("constraints", asserted, checks, t=t)
 
 
-_PRICE_RE = re.compile(r"(?:\$|USD\s?|US\$)\s?(\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)")
+# "$1,299.50" or "$1000" (a first alternative without a comma group read "$1000" as "$100")
+_PRICE_RE = re.compile(r"(?:\$|USD\s?|US\$)\s?(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)")
 _STOCK_RE = re.compile(
     r"\b(?:only\s+)?(\d+)\s+(?:left|units?\s+left|in stock|remaining|available)\b", re.I
 )

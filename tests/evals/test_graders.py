@@ -200,3 +200,11 @@ def test_run_error_fails_asserted_grades(url: str) -> None:
     grades = g.grade_all(SCENARIO, t)
     assert not g.scenario_passed(grades)
     assert {x.name for x in grades} >= {"constraints", "grounding", "relevance", "reward"}
+
+
+def test_reply_prices_are_read_whole() -> None:
+    """ "$1000" is a thousand, not "$100" followed by a zero."""
+    from evals.graders import _PRICE_RE
+
+    found = _PRICE_RE.findall("laptops up to $1000, $1,299.50 or $19.99; USD 45")
+    assert found == ["1000", "1,299.50", "19.99", "45"]
