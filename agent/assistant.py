@@ -14,30 +14,27 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agent.breaker import CircuitBreaker
+from agent.checkpoints import open_checkpointer
 from agent.clock import SYSTEM_CLOCK, Clock
 from agent.graph import build_graph
 from agent.logging import request_id_var
 from agent.offline import OfflineEngine, make_engine
-from agent.private_files import private_file
 from agent.settings import Settings
-from agent.state import SERDE_TYPES, TurnScratch
+from agent.state import TurnScratch
 from agent.storage_health import StorageHealth, StorageUnavailable, is_storage_error
 from agent.thread_lock import ThreadLocks
 from agent.turn_guard import TurnGuard
 from agent.turn_rate import TurnRateLimit
+from agent.turn_result import chunks, turn_result, visible_args
 from catalog.models import Product
 from catalog.service import Catalog
 from tools.contracts import (
-    Alternative,
-    Comparison,
-    Recommendation,
     ToolCallRecord,
     TurnEvent,
     TurnResult,
-    Usage,
 )
 from tools.request import CardAction
-from tools.toolkit import TERMINAL_TOOLS, make_tools
+from tools.toolkit import make_tools
 
 log = logging.getLogger("agent.assistant")
 
@@ -101,7 +98,7 @@ class Assistant:
 
     async def _build_graph(self) -> None:
         if self._checkpointer is None:
-            self._checkpointer = await self._open_checkpointer()
+            self._checkpointer, self._own_conn = await open_checkpointer(self.settings)
         self._graph = self._compile(self._checkpointer)
 
     def _compile(self, checkpointer: Any) -> Any:
@@ -122,23 +119,6 @@ class Assistant:
             prefetch=self.settings.two_stage and self.settings.remote_model,
             stream=self.settings.model_stream and self.settings.remote_model,
         )
-
-    async def _open_checkpointer(self) -> Any:
-        if self.settings.uses_postgres:
-            from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver  # type: ignore
-
-            cm = AsyncPostgresSaver.from_conn_string(self.settings.database_url, serde=_serde())
-            saver = await cm.__aenter__()
-            await saver.setup()
-            self._own_conn = cm
-            return saver
-        import aiosqlite
-        from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
-        path = private_file(Path(self.settings.data_dir) / "checkpoints.db")  # [issue-12] 0600
-        conn = await aiosqlite.connect(str(path))
-        self._own_conn = conn
-        return AsyncSqliteSaver(conn, serde=_serde())
 
     async def aclose(self) -> None:
         """Close the checkpointer connection this assistant opened."""
@@ -338,7 +318,7 @@ class Assistant:
                                     type="tool_start",
                                     name=c["name"],
                                     call_id=c["id"],
-                                    args=_visible_args(c["name"], c["args"]),
+                                    args=visible_args(c["name"], c["args"]),
                                 )
                         if node in ("tools", "finalize") and isinstance(m, ToolMessage):
                             summary = str(m.content).split("\n", 1)[0][:200]
@@ -367,9 +347,11 @@ class Assistant:
                 reply="Sorry, something went wrong. Please try again.",
                 notes=[f"error {type(exc).__name__}"],
             )
-        result = self._result(final_turn, tool_calls, thread_id, started)
+        result = turn_result(
+            final_turn, tool_calls, thread_id, started, self.settings, self.model_name
+        )
         result.request_id = request_id
-        for chunk in _chunks(result.reply):
+        for chunk in chunks(result.reply):
             yield TurnEvent(type="token", text=chunk)
         if message_id and not memoryless:
             keep = dict(list(answered.items())[-19:])
@@ -393,45 +375,6 @@ class Assistant:
         )
         yield TurnEvent(type="final", result=result)
 
-    def _result(
-        self,
-        turn: TurnScratch,
-        tool_calls: list[ToolCallRecord],
-        thread_id: str,
-        started: float,
-    ) -> TurnResult:
-        prompt, completion = turn.prompt_tokens, turn.completion_tokens
-        estimated = not turn.usage_reported
-        if estimated:
-            prompt, completion = turn.prompt_tokens_est, turn.completion_tokens_est
-        cost = None
-        if self.settings.cost_per_1k_prompt or self.settings.cost_per_1k_completion:
-            cost = (
-                prompt * self.settings.cost_per_1k_prompt
-                + completion * self.settings.cost_per_1k_completion
-            ) / 1000
-        return TurnResult(
-            reply=turn.reply or "Sorry, I could not answer that.",
-            recommendations=[Recommendation.model_validate(r) for r in turn.recommendations],
-            alternatives=[Alternative.model_validate(a) for a in turn.alternatives],
-            comparison=Comparison.model_validate(turn.comparison) if turn.comparison else None,
-            clarifying_question=turn.clarifying_question,
-            tool_calls=tool_calls,
-            usage=Usage(
-                prompt_tokens=prompt, completion_tokens=completion, estimated=estimated, cost=cost
-            ),
-            latency_ms=(time.perf_counter() - started) * 1000,
-            model_ms=turn.model_ms,
-            tool_ms=turn.tool_ms,
-            model=turn.model or self.model_name,
-            thread_id=thread_id,
-            reduced_mode=turn.reduced_mode,
-            degraded=turn.degraded,
-            notes=[*turn.notes, *(f"corrected {n}" for n in turn.arg_corrections)],
-            calls=turn.calls,
-            prefetched=turn.prefetched,
-        )
-
     def _valid_context(self, context: dict | None) -> dict[str, Any]:
         pid = (context or {}).get("product_id")
         if not isinstance(pid, str) or not pid or len(pid) > 128:
@@ -441,42 +384,6 @@ class Assistant:
                 return {"product_id": pid} if session.get(Product, pid) is not None else {}
         except Exception:  # noqa: BLE001
             return {}
-
-
-def _serde() -> Any:
-    """The checkpoint serializer, allowed to rebuild the state's typed values."""
-    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
-
-    return JsonPlusSerializer(allowed_msgpack_modules=SERDE_TYPES)
-
-
-def _visible_args(name: str, args: dict[str, Any]) -> dict[str, Any]:
-    """A tool call's arguments as a `tool_start` event shows them (chat steps, `shop chat`): a
-    final answer's message, question and reasons are the model's unchecked words, so only its
-    picks' ids show; the reply carries the checked text."""
-    if name not in TERMINAL_TOOLS:
-        return args
-    items = args.get("items")
-    if not isinstance(items, list):
-        return {}
-    return {
-        "items": [
-            {k: v for k, v in i.items() if k != "reason"} for i in items if isinstance(i, dict)
-        ]
-    }
-
-
-def _chunks(text: str, size: int = 24) -> list[str]:
-    words = text.split(" ")
-    out, cur = [], ""
-    for w in words:
-        cur = f"{cur} {w}" if cur else w
-        if len(cur) >= size:
-            out.append(cur + " ")
-            cur = ""
-    if cur:
-        out.append(cur)
-    return out
 
 
 def build_assistant(
