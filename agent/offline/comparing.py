@@ -87,6 +87,8 @@ def comparative(ctx: Ctx) -> AIMessage:
         best = min(range(len(prices)), key=lambda i: prices[i] if prices[i] is not None else 1e18)
         return reply(f"The {titles[best]} is the cheapest, at {{price:{pids[best]}}}.")
     found = facet_for(ctx.text, [k for k in rows if k not in _FACTS])
+    if found is None and _asked_needs(ctx):
+        return _by_need(ctx, titles, pids)  # "best for allergies": a need, not the rating
     if found is None and re.search(r"\brat(?:ed|ing)\b|\bbest\b|\breview", ctx.text, re.I):
         found = ("rating", {"more": "high"})
     if found is None:
@@ -152,10 +154,15 @@ def _best(values: list[str], entry: dict[str, Any]) -> int | None:
     return pick[1]
 
 
+def _asked_needs(ctx: Ctx) -> list[str]:
+    """The needs of attributes.yaml the message names ("allergies", "travel")."""
+    return [n for n in facets()[1] if n in ph.words_of(ctx.text) or n in ctx.text.lower()]
+
+
 def _by_need(ctx: Ctx, titles: list[str], pids: list[str]) -> AIMessage:
     """ "Best for allergies": the product whose own text names the need."""
     needs = facets()[1]
-    asked = [n for n in needs if n in ph.words_of(ctx.text) or f"{n}" in ctx.text.lower()]
+    asked = _asked_needs(ctx)
     if not asked:
         return reply(
             "They differ in a few ways; here they are side by side. Which matters most to "

@@ -97,6 +97,10 @@ def value_text(key: str, value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+# "longest", "lightest", "most comfortable", "least noisy", "best for ...": one of several
+_SUPERLATIVE_RE = re.compile(r"\b(?:\w{3,}est|most|least|best|worst)\b", re.I)
+
+
 def product_question(ctx: Ctx) -> AIMessage:
     """About one product: its stock in a size/colour, its price, an attribute, or details."""
     targets = ctx.targets()
@@ -104,6 +108,10 @@ def product_question(ctx: Ctx) -> AIMessage:
         from agent.offline.comparing import about_all  # (comparing builds on this module)
 
         return about_all(ctx)
+    if not targets and len(ctx.shown) >= 2 and _SUPERLATIVE_RE.search(ctx.text):
+        from agent.offline.comparing import comparative
+
+        return comparative(ctx)  # "longest battery life?" with cards on screen: over them
     if not targets:
         return request(ctx) if ctx.reading.categories else reply(say("focus_missing"))
     pid = targets[0]

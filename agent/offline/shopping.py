@@ -55,7 +55,9 @@ def request(ctx: Ctx) -> AIMessage:
     if not ctx.kinds and not last.args.get("category"):
         items = _near_enough(items)  # an open request: only what is close to it
         words = ctx.reading.content or ctx.request.need.split()
-        if items and not _near(items, words) and not meaning(ctx.catalog, ctx.text).close:
+        gift = ph.any_of(ctx.reading.words, ph.cues()["gift"])  # an interest, not a kind
+        near = gift or _near(items, words) or meaning(ctx.catalog, ctx.text).close
+        if items and not near:
             return not_sold(ctx, items)
     if not items:
         return _nothing(ctx, last)
@@ -97,7 +99,12 @@ def meant_category(ctx: Ctx) -> str | None:
     meaning.py), or None when none is clearly nearest."""
     if ctx.kinds or not (ctx.reading.content or ctx.request.need):
         return None
-    return meaning(ctx.catalog, ctx.text).best
+    best = meaning(ctx.catalog, ctx.text).best
+    # "he already has a headlamp": the message is near headlamps, which are ruled out
+    ruled = {normalize_value(t).removesuffix("s") for t in ctx.request.exclude_terms}
+    if best and {w.removesuffix("s") for w in normalize_value(best).split()} & ruled:
+        return None
+    return best
 
 
 def first_search(ctx: Ctx) -> AIMessage:

@@ -49,6 +49,7 @@ def cues() -> dict[str, Any]:
     return {
         "relation": {k: _phrases(v) for k, v in raw["relation"].items()},
         "proposal": _phrases(raw["proposal"]),
+        "gift": _phrases(raw["gift"]),
         "clear_budget": _phrases(raw["clear_budget"]),
         "clear_option": {k: _phrases(v) for k, v in raw["clear_option"].items()},
         "clear_brand": _phrases(raw["clear_brand"]),

@@ -349,8 +349,13 @@ def _brands(r: Reading, lex: Lexicon) -> None:
     if r.question and r.refers_to_shown:
         r.brands = []  # "is the Sonavo one better?" asks about a card; it sets no brand
     if r.exclude_terms:  # "he already has a headlamp": headlamps are ruled out, not asked for
-        excluded = {normalize_value(t) for t in r.exclude_terms}
-        r.categories = [c for c in r.categories if not set(normalize_value(c).split()) & excluded]
+        # "he already has a headlamp": Headlamps is what is ruled out, not what is wanted
+        excluded = {normalize_value(t).removesuffix("s") for t in r.exclude_terms}
+        r.categories = [
+            c
+            for c in r.categories
+            if not {w.removesuffix("s") for w in normalize_value(c).split()} & excluded
+        ]
 
 
 def _is_category_word(word: str, lex: Lexicon) -> bool:

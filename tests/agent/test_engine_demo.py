@@ -456,3 +456,32 @@ async def test_products_compared_by_id_are_the_ones_on_screen(assistant) -> None
     r = await assistant.arun("which is warmer?", thread_id=t)
     assert not calls(r, "search_products") and not r.recommendations
     assert "Snowdrift" in r.reply  # APP-00039, rated to -20°F against 5°F
+
+
+async def test_a_gift_by_interest_then_something_else(assistant, demo_catalog) -> None:
+    """ "Who likes camping" names an interest, not a product kind: picks around the budget,
+    and "he already has a headlamp, something else?" rules headlamps out."""
+    t = "gift-camping"
+    r1 = await assistant.arun("a gift for my dad who likes camping, ~$60", thread_id=t)
+    assert r1.recommendations and "don't carry" not in r1.reply
+    check_recs(demo_catalog, r1.recommendations, min_price=48, max_price=72, in_stock=True)
+    r2 = await assistant.arun("he already has a headlamp, something else?", thread_id=t)
+    assert r2.recommendations
+    assert all(x.category != "Headlamps" for x in r2.recommendations)
+    assert not {x.product_id for x in r2.recommendations} & {
+        x.product_id for x in r1.recommendations
+    }
+    check_recs(demo_catalog, r2.recommendations, min_price=48, max_price=72, in_stock=True)
+
+
+async def test_superlative_and_need_questions_over_the_cards(assistant) -> None:
+    """ "Longest battery life?" compares the cards on screen by their attribute; "best for
+    allergies?" names the one whose own details say so, not the best rated."""
+    r1 = await assistant.arun("headlamps", thread_id="sup")
+    hours = {x.product_id: x for x in r1.recommendations}
+    assert len(hours) >= 2
+    r2 = await assistant.arun("longest battery life?", thread_id="sup")
+    assert "battery" in r2.reply and "#" in r2.reply and not r2.recommendations
+    await assistant.arun("duvet", thread_id="allergy")
+    r3 = await assistant.arun("best for allergies?", thread_id="allergy")
+    assert "Down Alternative" in r3.reply or "down alternative" in r3.reply
