@@ -31,6 +31,11 @@ _BEST_RE = re.compile(
 )
 
 
+# "the cheapest one", "which is lightest": one of the cards on screen, when nothing new is asked
+_ONE_OF_RE = re.compile(r"\b(?:\w{3,}est|most|least)\b", re.I)
+_ASKING = frozenset({"whats", "which", "what", "one", "ones", "show", "tell"})
+
+
 def search_words(ctx: Ctx) -> str:
     """What to search for: the need as the store keeps it (this message's words for a new
     thing, earlier words plus this refinement otherwise), with the category's name."""
@@ -46,6 +51,13 @@ def search_words(ctx: Ctx) -> str:
 def request(ctx: Ctx) -> AIMessage:
     """Search, then recommend the best of what fits."""
     searches = ctx.called(*SEARCHES)
+    r = ctx.reading
+    new_words = [w for w in r.content if not _ONE_OF_RE.fullmatch(w) and w not in _ASKING]
+    said_more = new_words or r.categories or r.budget.found or r.options or r.brands
+    if not searches and len(ctx.shown) >= 2 and not said_more and _ONE_OF_RE.search(ctx.text):
+        from agent.offline.comparing import comparative
+
+        return comparative(ctx)  # "what's the cheapest one?" with cards on screen: of those
     if not searches:
         return first_search(ctx)
     last = searches[-1]

@@ -485,3 +485,10 @@ async def test_superlative_and_need_questions_over_the_cards(assistant) -> None:
     await assistant.arun("duvet", thread_id="allergy")
     r3 = await assistant.arun("best for allergies?", thread_id="allergy")
     assert "Down Alternative" in r3.reply or "down alternative" in r3.reply
+
+
+async def test_the_cheapest_one_is_one_of_the_cards_on_screen(assistant) -> None:
+    r1 = await assistant.arun("27 inch monitors", thread_id="cheapest-shown")
+    cheapest = min(r1.recommendations, key=lambda x: x.price)
+    r2 = await assistant.arun("what's the cheapest one?", thread_id="cheapest-shown")
+    assert cheapest.title in r2.reply and not r2.recommendations
