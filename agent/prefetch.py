@@ -25,6 +25,10 @@ from agent.state import ShopState, TurnScratch, turn_of
 log = logging.getLogger("agent.prefetch")
 
 Prompt = Callable[[ShopState, TurnScratch], list[BaseMessage]]
+# Candidates the model sees from a prefetched search: enough to rank 3-5 picks from; every
+# one more is ~80 prompt tokens the model reads before it writes (the prompt is the latency
+# on a CPU server: 12 candidates cost about what a second call does).
+PREFETCH_LIMIT = 6
 
 
 def make_prefetch(
@@ -58,7 +62,7 @@ def make_prefetch(
             return {"turn": turn}
         tag = uuid.uuid4().hex[:8]
         calls = [
-            {**c, "id": f"prefetch_{tag}_{i}", "type": "tool_call"}
+            {**c, "args": _compact(c["args"]), "id": f"prefetch_{tag}_{i}", "type": "tool_call"}
             for i, c in enumerate(calls[:max_calls])
         ]
         turn.prefetched, turn.route = True, "tools"
@@ -66,6 +70,14 @@ def make_prefetch(
         return {"messages": [AIMessage(content="", tool_calls=calls)], "turn": turn}
 
     return prefetch
+
+
+def _compact(args: dict[str, Any]) -> dict[str, Any]:
+    """A search's `limit` capped at PREFETCH_LIMIT (other calls unchanged)."""
+    limit = args.get("limit")
+    if isinstance(limit, int) and limit > PREFETCH_LIMIT:
+        return {**args, "limit": PREFETCH_LIMIT}
+    return args
 
 
 def route_prefetch(state: ShopState) -> str:

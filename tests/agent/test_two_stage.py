@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from agent.assistant import build_assistant
+from agent.prefetch import PREFETCH_LIMIT
 from agent.settings import Settings
 from tests.agent.stub_server import StubServer, error, tool_call, validate
 from tests.agent.test_openai_stub import first_listed_id, recommend_first
@@ -44,6 +45,7 @@ async def test_one_call_ranks_what_was_retrieved(tmp_path, stub, dummy_catalog) 
     assert sent[-1]["role"] == "tool" and "<catalog_data>" in sent[-1]["content"]
     ran = r.tool_calls[0]
     assert ran.name in ("search_products", "browse_by_price") and ran.args["max_price"] == 2000
+    assert ran.args.get("limit", 0) <= PREFETCH_LIMIT  # a compact candidate list
     assert [t.name for t in r.tool_calls][-1] == "recommend"
     assert r.recommendations and all(x.price <= 2000 for x in r.recommendations)
     assert [r.recommendations[0].product_id] == [first_listed_id(stub.requests[0])]
