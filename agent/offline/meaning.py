@@ -7,11 +7,12 @@ all means the store probably does not sell it.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from catalog.version_cache import VersionCache
 
 # Cosine of a request to the nearest category centroid: below this, nothing is close. Measured
 # on the demo catalog: paraphrases of what it sells score 0.5-0.6 ("something to sleep
@@ -21,8 +22,7 @@ NEAR = 0.45
 # Close enough to offer as an option when asking what the shopper means.
 LEAN = 0.3
 MARGIN = 0.02
-_CACHE: dict[tuple[int, str | None], _Centroids] = {}
-_LOCK = threading.Lock()
+_CACHE: VersionCache[_Centroids] = VersionCache()
 
 
 @dataclass(frozen=True)
@@ -53,33 +53,25 @@ class Meaning:
 
 
 def _centroids(catalog: Any) -> _Centroids:
-    searcher = catalog.searcher
-    searcher.refresh()
-    key = (id(catalog.store), searcher.version)
-    found = _CACHE.get(key)
-    if found is not None:
-        return found
-    with _LOCK:
-        found = _CACHE.get(key)
-        if found is None:
-            snap = searcher.snapshot()
-            filters = snap.filters
-            codes = {code: name for name, code in filters.categories.items()}
-            names = [
-                next(iter(sorted(filters.raw_categories.get(codes[c], {codes[c]}))))
-                for c in sorted(codes)
-            ]
-            rows = []
-            label_vectors = catalog.encoder.encode(names)
-            for i, code in enumerate(sorted(codes)):
-                mask = (filters.category == code) & snap.has_vector
-                mean = snap.vectors[mask].mean(axis=0) if mask.any() else label_vectors[i]
-                vector = mean / max(float(np.linalg.norm(mean)), 1e-9) + 0.5 * label_vectors[i]
-                rows.append(vector / max(float(np.linalg.norm(vector)), 1e-9))
-            found = _Centroids(names, np.stack(rows) if rows else np.zeros((0, 384)))
-            _CACHE.clear()
-            _CACHE[key] = found
-    return found
+    return _CACHE.get(catalog, lambda: _build(catalog))
+
+
+def _build(catalog: Any) -> _Centroids:
+    """Each category's unit centroid: its products' mean vector plus half its name's."""
+    snap = catalog.searcher.snapshot()
+    filters = snap.filters
+    codes = {code: name for name, code in filters.categories.items()}
+    names = [
+        next(iter(sorted(filters.raw_categories.get(codes[c], {codes[c]})))) for c in sorted(codes)
+    ]
+    rows = []
+    label_vectors = catalog.encoder.encode(names)
+    for i, code in enumerate(sorted(codes)):
+        mask = (filters.category == code) & snap.has_vector
+        mean = snap.vectors[mask].mean(axis=0) if mask.any() else label_vectors[i]
+        vector = mean / max(float(np.linalg.norm(mean)), 1e-9) + 0.5 * label_vectors[i]
+        rows.append(vector / max(float(np.linalg.norm(vector)), 1e-9))
+    return _Centroids(names, np.stack(rows) if rows else np.zeros((0, 384)))
 
 
 def meaning(catalog: Any, text: str) -> Meaning:

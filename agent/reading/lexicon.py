@@ -7,7 +7,6 @@ searcher last saw), so a running process picks up a new category after an ingest
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,9 +17,9 @@ from catalog.constraints import Vocabulary
 from catalog.models import Product, Variant, VariantOption
 from catalog.normalize import fold, normalize_value
 from catalog.service import Catalog
+from catalog.version_cache import VersionCache
 
-_CACHE: dict[tuple[int, str | None], Lexicon] = {}
-_LOCK = threading.Lock()
+_CACHE: VersionCache[Lexicon] = VersionCache()
 
 
 @dataclass
@@ -50,20 +49,7 @@ class Lexicon:
     @classmethod
     def for_catalog(cls, catalog: Catalog) -> Lexicon:
         """The lexicon of the catalog's current version (built once per version)."""
-        searcher = catalog.searcher
-        searcher.refresh()
-        key = (id(catalog.store), searcher.version)
-        found = _CACHE.get(key)
-        if found is not None:
-            return found
-        with _LOCK:
-            found = _CACHE.get(key)
-            if found is None:
-                found = cls.load(catalog)
-                for old in [k for k in _CACHE if k[0] == key[0]]:
-                    _CACHE.pop(old, None)
-                _CACHE[key] = found
-        return found
+        return _CACHE.get(catalog, lambda: cls.load(catalog))
 
     @classmethod
     def load(cls, catalog: Catalog) -> Lexicon:
