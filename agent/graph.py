@@ -100,7 +100,8 @@ def build_graph(
         req = request_of(state)
         if catalog is not None:
             lex = Lexicon.for_catalog(catalog)
-            req = update_request(req, read(turn.shopper_text, lex), lex)
+            about = req.categories or [req.kind or ""]
+            req = update_request(req, read(turn.shopper_text, lex, about), lex)
         else:
             req = req.model_copy(update={"turn": req.turn + 1, "changes": [], "relation": None})
         if turn.include_out_of_stock and not _said_in_stock(turn.shopper_text):

@@ -137,7 +137,7 @@ def build_ctx(
     raw = human.additional_kwargs.get("shop_request")
     request = ShopperRequest.model_validate(raw) if isinstance(raw, dict) else ShopperRequest()
     lex = Lexicon.for_catalog(catalog)
-    reading = read(text, lex)
+    reading = read(text, lex, request.categories or [request.kind or ""])
     m = _MAX_ITEMS_RE.search(str(human.content))
     ctx = Ctx(
         text=text,

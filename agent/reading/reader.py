@@ -12,6 +12,7 @@ with typo correction towards it. It never guesses: a word that matches nothing i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from agent.reading import phrases as ph
@@ -75,8 +76,11 @@ class Reading:
         return bool(self.ordinals) or self.pronoun
 
 
-def read(text: str, lex: Lexicon) -> Reading:
-    """Read one message against the catalog's lexicon; never raises on odd input."""
+def read(text: str, lex: Lexicon, context: Sequence[str] = ()) -> Reading:
+    """Read one message against the catalog's lexicon; never raises on odd input.
+
+    `context`: the categories the conversation is about before this message; a message that
+    names none ("black", "over-ear ones only") reads its options and attributes in them."""
     text = (text or "")[:2000]
     r = Reading(text=text)
     # Quoted text is mentioned, not meant: 'say "no charge"' states no budget and no exclusion.
@@ -113,13 +117,14 @@ def read(text: str, lex: Lexicon) -> Reading:
     r.relation = _relation(w, r.question)
     r.categories, r.category_hints = _categories(w, lex)
     _brands(r, lex)
-    r.options = read_options(r.words, r.categories, r.budget.max_price is not None, lex)
+    about = r.categories or [c for c in context if c]
+    r.options = read_options(r.words, about, r.budget.max_price is not None, lex)
     r.content = _content(r)
     if not (r.question and r.refers_to_shown):
-        r.attributes = numeric_wants(text, lex, r.categories)
-        r.attributes += flag_wants(w, lex, r.categories)
-        if r.categories:
-            r.attributes += text_wants(w, lex, r.categories)
+        r.attributes = numeric_wants(text, lex, about)
+        r.attributes += flag_wants(w, lex, about)
+        if about:
+            r.attributes += text_wants(w, lex, about)
     return r
 
 
@@ -275,6 +280,7 @@ def _proposes(words: list[str], proposals: list[tuple[str, ...]]) -> bool:
     return any(tuple(words[start : start + len(p)]) == p for p in proposals)
 
 
+_LIST_JOINERS = frozenset({"or", "nor", "and", ",", "&"})
 _OPENERS = frozenset({"and", "ok", "okay", "so", "hmm", "well", "hi", "hey", "thanks", "then"})
 
 
@@ -318,6 +324,7 @@ def _brands(r: Reading, lex: Lexicon) -> None:
     norm = _norm_words(r.words)
     keys = sorted(lex.vocab.brands, key=lambda k: len(k.split()), reverse=True)
     taken: set[int] = set()
+    found: list[tuple[int, int, str, bool]] = []  # (start, end, brand, excluded)
     for key in keys:
         parts = key.split()
         n = len(parts)
@@ -327,13 +334,20 @@ def _brands(r: Reading, lex: Lexicon) -> None:
             if norm[i : i + n] != parts or taken & set(range(i, i + n)):
                 continue
             taken.update(range(i, i + n))
-            display = lex.vocab.brands[key]
             excluded = ph.ends_before(r.words, i, c["exclude_before"], gap=3) or ph.starts_after(
                 r.words, i + n, c["exclude_after"]
             )
-            target = r.exclude_brands if excluded else r.brands
-            if display not in target:
-                target.append(display)
+            found.append((i, i + n, lex.vocab.brands[key], excluded))
+    found.sort()
+    for k, (start, _end, display, excluded) in enumerate(found):
+        # "not Northfold or Ridgeline": a brand listed after an excluded one is excluded too
+        if not excluded and k and found[k - 1][3]:
+            between = r.words[found[k - 1][1] : start]
+            excluded = bool(between) and all(w in _LIST_JOINERS for w in between)
+            found[k] = (start, _end, display, excluded)
+        target = r.exclude_brands if excluded else r.brands
+        if display not in target:
+            target.append(display)
     # "no iPhones": an excluded word that is no brand but is in product titles
     for hit in ph.find(r.words, c["exclude_before"]):
         for j in range(hit.end, min(hit.end + 3, len(r.words))):

@@ -215,3 +215,35 @@ def test_options_named_by_their_values_on_tau2(tau2_catalog, text: str, expected
 )
 def test_a_product_named_by_its_title(lex: Lexicon, text: str, pid: str) -> None:
     assert read(text, lex).ids == [pid]
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted", "excluded"),
+    [
+        ("a winter coat, but not Northfold or Ridgeline", [], ["Northfold", "Ridgeline"]),
+        ("neither Northfold nor Ridgeline please", [], ["Northfold", "Ridgeline"]),
+        ("no Northfold, only Ridgeline", ["Ridgeline"], ["Northfold"]),
+    ],
+)
+def test_an_excluded_list_of_brands(lex: Lexicon, text: str, wanted: list, excluded: list) -> None:
+    r = read(text, lex)
+    assert (r.brands, r.exclude_brands) == (wanted, excluded)
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "option", "attribute"),
+    [
+        ("black", ["T-Shirts"], ("color", "Black"), None),
+        ("over-ear ones only", ["Headphones"], None, ("fit", "Over-ear")),
+    ],
+)
+def test_a_short_refinement_reads_in_the_conversations_category(
+    lex: Lexicon, text: str, context: list, option: tuple | None, attribute: tuple | None
+) -> None:
+    """A message that names no category is read in the one the conversation is about."""
+    r = read(text, lex, context)
+    if option:
+        assert r.options.get(option[0]) == option[1], r.options
+    if attribute:
+        assert any(a.key == attribute[0] and a.text == attribute[1] for a in r.attributes)
+    assert r.categories == []
