@@ -105,15 +105,28 @@ def _key_for(suffix: str, keys: set[str]) -> tuple[str | None, float]:
 
 
 def _direction(words: list[str], start: int, end: int) -> str | None:
-    """ge / le / approx from the words right before the number or right after the unit."""
-    for op, phrases in _units()["direction"].items():
+    """ge / le / approx from the words right before the number, else right after the unit.
+
+    A cue before the number wins ("around 40 liters under 200" is about 40 L); a cue after
+    the unit that leads another number belongs to that number (the budget), not to this one."""
+    directions = _units()["direction"].items()
+    for op, phrases in directions:
         for p in phrases:
             n = len(p)
             if start - n >= 0 and tuple(words[start - n : start]) == p:
                 return op
-            if tuple(words[end : end + n]) == p:
+    for op, phrases in directions:
+        for p in phrases:
+            n = len(p)
+            if tuple(words[end : end + n]) == p and not _leads_number(words, end + n):
                 return op
     return None
+
+
+def _leads_number(words: list[str], i: int) -> bool:
+    """Whether an amount starts at (or right after a currency word at) `i`."""
+    ahead = [w.lstrip("$") for w in words[i : i + 2]]
+    return any(w[:1].isdigit() for w in ahead)
 
 
 def flag_wants(words: list[str], lex: Lexicon, categories: list[str]) -> list[AttributeWant]:

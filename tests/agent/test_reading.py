@@ -122,6 +122,8 @@ def lex(demo_catalog) -> Lexicon:  # type: ignore[no-untyped-def]
         ("no Sonavo please, anything but Halden", {"not": ["Halden", "Sonavo"]}),
         ("a 4-person tent", {"categories": ["Tents"], "attr": ("capacity_people", "ge", 4)}),
         ("around 40 liters backpack", {"attr": ("capacity_l", "approx", 40)}),
+        # "under 200" is the budget's cue, not the capacity's
+        ("a backpack around 40 liters under 200", {"attr": ("capacity_l", "approx", 40)}),
         ("a sleeping bag rated to 30°F", {"attr": ("temp_rating_f", "le", 30)}),
         ("over-ear headphones", {"attr": ("fit", "is", 0)}),
     ],
