@@ -166,11 +166,18 @@ def _attribute_answer(ctx: Ctx, info: dict[str, Any]) -> str:
     found = facet_for(ctx.text, list(attrs))
     yes_no = bool(_YES_NO_RE.search(ctx.text))
     if found is not None:
-        key, _ = found
+        key, entry = found
         value = attrs[key]
         if isinstance(value, bool) and yes_no:
             verdict, verb = ("Yes", "is") if value else ("No", "is not")
             return f"{verdict} — the {title} {verb} {label(key)}."
+        digits = re.findall(r"\d", str(value)) if isinstance(value, str) else []
+        if yes_no and digits and entry.get("yes_from") is not None:
+            # "is it waterproof?" of an "IPX7" rating: the rating's digit against the scale
+            if int(digits[-1]) >= int(entry["yes_from"]):
+                return f"Yes — the {title}'s {label(key)} is {value}."
+            below = entry.get("below") or "below what that takes"
+            return f"No — the {title}'s {label(key)} is {value}: {below}."
         return f"The {title}: {label(key)} {value_text(key, value)}."
     text = f"{title} {info.get('description') or ''}".lower()
     asked = [

@@ -492,3 +492,12 @@ async def test_the_cheapest_one_is_one_of_the_cards_on_screen(assistant) -> None
     cheapest = min(r1.recommendations, key=lambda x: x.price)
     r2 = await assistant.arun("what's the cheapest one?", thread_id="cheapest-shown")
     assert cheapest.title in r2.reply and not r2.recommendations
+
+
+@pytest.mark.parametrize(("pid", "verdict"), [("OUT-00040", "Yes"), ("OUT-00011", "No")])
+async def test_is_it_waterproof_reads_the_ip_rating(assistant, pid: str, verdict: str) -> None:
+    """IPX7 and up survive immersion (attributes.yaml `yes_from`); IPX4 only resists splashes."""
+    t = f"ipx-{pid}"
+    await assistant.arun(f"Tell me about {pid}", thread_id=t)
+    r = await assistant.arun("is it waterproof?", thread_id=t)
+    assert r.reply.startswith(f"{verdict} —") and "IPX" in r.reply
