@@ -7,6 +7,7 @@ corrupts readers: they keep seeing the previous committed catalog until the inge
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import uuid
@@ -350,6 +351,27 @@ class CatalogStore:
                 )
                 for text_hash, blob in rows:
                     found[text_hash] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def encode_cached(
+        self, encoder: Any, texts: dict[str, str], known: dict[str, np.ndarray] | None = None
+    ) -> dict[str, np.ndarray]:
+        """Vectors for `texts` (text hash -> text): `known` ones, then the cache, then the
+        encoder for the rest, which are cached. A store that cannot be read or written only
+        makes it slower (a read-only catalog still answers)."""
+        found = dict(known or {})
+        asked = [h for h in texts if h not in found]
+        with contextlib.suppress(Exception):  # no cache is only slower
+            found.update(self.cached_vectors(encoder.model_name, asked))
+        missing = [h for h in texts if h not in found]
+        if missing:
+            fresh = dict(zip(missing, encoder.encode([texts[h] for h in missing]), strict=True))
+            found.update(fresh)
+            try:
+                with self.session() as session, session.begin():
+                    self.cache_vectors(session, encoder.model_name, fresh)
+            except Exception:  # noqa: BLE001 - a read-only store still answers
+                pass
         return found
 
     def cache_vectors(self, session: Session, model: str, vectors: dict[str, np.ndarray]) -> None:

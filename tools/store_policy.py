@@ -36,21 +36,8 @@ def _vectors(catalog: Catalog, texts: list[str]) -> np.ndarray:
         found = _VECTORS.get(key)
         if found is not None:
             return found
-        encoder, store = catalog.encoder, catalog.store
         hashes = {text_hash(t): t for t in texts}
-        try:
-            cached = store.cached_vectors(encoder.model_name, list(hashes))
-        except Exception:  # noqa: BLE001
-            cached = {}
-        missing = [h for h in hashes if h not in cached]
-        if missing:
-            fresh = dict(zip(missing, encoder.encode([hashes[h] for h in missing]), strict=True))
-            cached.update(fresh)
-            try:
-                with store.session() as session, session.begin():
-                    store.cache_vectors(session, encoder.model_name, fresh)
-            except Exception:  # noqa: BLE001 - a read-only store still answers
-                pass
+        cached = catalog.store.encode_cached(catalog.encoder, hashes)
         matrix = np.stack([cached[text_hash(t)] for t in texts])
         _VECTORS.clear()
         _VECTORS[key] = matrix

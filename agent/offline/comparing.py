@@ -29,16 +29,26 @@ def _shown_ids(ctx: Ctx) -> list[str]:
     return targets if len(targets) >= 2 else [s.product_id for s in ctx.shown[:4]]
 
 
-def about_all(ctx: Ctx) -> AIMessage:
-    """ "Do any of these have a hood?": the question over every card on screen."""
-    ids = _shown_ids(ctx)
+def _table(
+    ctx: Ctx, ids: list[str]
+) -> AIMessage | tuple[dict[str, list[str]], list[str], list[str]]:
+    """The comparison of the cards (rows by attribute, titles, ids), or the call that makes it."""
     compared = ctx.last("compare_products")
     if compared is None:
         return call("compare_products", {"product_ids": ids[:4]})
     comp = compared.artifact.get("comparison") or {}
     rows = {r[0]: r[1:] for r in comp.get("rows") or []}
     titles = [str(c) for c in (comp.get("columns") or [])[1:]]
-    pids = list(comp.get("product_ids") or [])
+    return rows, titles, list(comp.get("product_ids") or [])
+
+
+def about_all(ctx: Ctx) -> AIMessage:
+    """ "Do any of these have a hood?": the question over every card on screen."""
+    ids = _shown_ids(ctx)
+    table = _table(ctx, ids)
+    if isinstance(table, AIMessage):
+        return table
+    rows, titles, pids = table
     found = facet_for(ctx.text, [k for k in rows if k not in _FACTS])
     if found is None:
         return reply(not_listed(ctx) or say("compare_intro"))
@@ -75,13 +85,10 @@ def comparative(ctx: Ctx) -> AIMessage:
         from agent.offline.questions import product_question
 
         return product_question(ctx)
-    compared = ctx.last("compare_products")
-    if compared is None:
-        return call("compare_products", {"product_ids": ids[:4]})
-    comp = compared.artifact.get("comparison") or {}
-    rows = {r[0]: r[1:] for r in comp.get("rows") or []}
-    titles = [str(c) for c in (comp.get("columns") or [])[1:]]
-    pids = list(comp.get("product_ids") or [])
+    table = _table(ctx, ids)
+    if isinstance(table, AIMessage):
+        return table
+    rows, titles, pids = table
     if re.search(r"\bcheap|\bprice|\bexpensive|\bafford", ctx.text, re.I) and rows.get("price"):
         prices = [_number(p) for p in rows["price"]]
         best = min(range(len(prices)), key=lambda i: prices[i] if prices[i] is not None else 1e18)

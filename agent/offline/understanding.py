@@ -8,7 +8,6 @@ are combined by a few ordered rules below; the example utterances are data a sto
 
 from __future__ import annotations
 
-import contextlib
 import re
 import threading
 from dataclasses import dataclass
@@ -85,24 +84,12 @@ class ActIndex:
                 return self._matrix
             pairs = [(act, text) for act, lines in examples().items() for text in lines]
             texts = [t for _, t in pairs]
-            encoder, store = self.catalog.encoder, self.catalog.store
+            encoder = self.catalog.encoder
             keys = {text_hash(t): t for t in texts}
             # the bundled examples ship encoded (acts.npz); a store's own lines are encoded
             # once and kept in the catalog's embedding cache
-            cached = shipped_vectors(encoder.model_name)
-            with contextlib.suppress(Exception):  # no cache is only slower
-                cached.update(
-                    store.cached_vectors(encoder.model_name, list(set(keys) - set(cached)))
-                )
-            missing = [h for h in keys if h not in cached]
-            if missing:
-                fresh = dict(zip(missing, encoder.encode([keys[h] for h in missing]), strict=True))
-                cached.update(fresh)
-                try:
-                    with store.session() as session, session.begin():
-                        store.cache_vectors(session, encoder.model_name, fresh)
-                except Exception:  # noqa: BLE001 - a read-only store still answers
-                    pass
+            known = shipped_vectors(encoder.model_name)
+            cached = self.catalog.store.encode_cached(encoder, keys, known)
             self._labels = [a for a, _ in pairs]
             self._texts = texts
             self._matrix = np.stack([cached[text_hash(t)] for t in texts])
