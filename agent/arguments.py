@@ -54,14 +54,16 @@ def correct(
     if req.in_stock and out.get("in_stock") is not True:
         out["in_stock"] = True  # only available products can be picks
         notes.append(f"{name}: in_stock -> True (in stock only)")
+    # Both search tools take options: a browse without the shopper's size lists variants in
+    # other sizes, and the model then picks from them.
+    options = dict(out.get("options") or {})
+    for key, value in req.options.items():
+        if str(options.get(key, "")).lower() != value.lower():
+            notes.append(f"{name}: option {key} {options.get(key)!r} -> {value!r} (stated)")
+            options[key] = value
+    if options:
+        out["options"] = options
     if name == "search_products":
-        options = dict(out.get("options") or {})
-        for key, value in req.options.items():
-            if str(options.get(key, "")).lower() != value.lower():
-                notes.append(f"{name}: option {key} {options.get(key)!r} -> {value!r} (stated)")
-                options[key] = value
-        if options:
-            out["options"] = options
         brand = out.get("brand")
         if isinstance(brand, str) and brand.lower() in {b.lower() for b in req.exclude_brands}:
             out.pop("brand")

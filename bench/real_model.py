@@ -241,6 +241,9 @@ def main() -> None:
             "SHOP_MODEL_STREAM": True,  # time to first token
             # a CPU model is slow: a call that times out is retried and counted, never hidden
             "SHOP_MODEL_TIMEOUT_S": args.timeout,
+            # the turn deadline (issue 12) would cut a CPU model's turn short and measure the
+            # offline fallback instead: the bench lets a turn run as long as one call may
+            "SHOP_TURN_DEADLINE_S": args.timeout,
             "SHOP_MODEL_MAX_RETRIES": args.max_retries,
             "SHOP_TURNS_PER_MINUTE": 100_000,
             "SHOP_MAX_MODEL_CALLS": 100_000,

@@ -22,6 +22,7 @@ def browse(
     in_stock: bool,
     limit: int,
     features: list[str] | None = None,
+    options: dict[str, str] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """SQL browse; never raises. `features` (words like "4-season") rank first the products
     whose title or attribute values contain the most of them; when none does, they are
@@ -29,7 +30,11 @@ def browse(
     artifact: dict[str, Any] = {"tool": "browse_by_price", "ids": [], "items": []}
     try:
         constraints = Constraints(
-            category=category or None, min_price=min_price, max_price=max_price, in_stock=in_stock
+            category=category or None,
+            min_price=min_price,
+            max_price=max_price,
+            in_stock=in_stock,
+            options=options or {},
         )
         rc = resolve(constraints, catalog.searcher.vocabulary)
     except UnknownValue as exc:
@@ -94,6 +99,7 @@ def make_browse_by_price(catalog: Catalog) -> BaseTool:
         in_stock: bool = True,
         limit: int = 6,
         features: list[str] | None = None,
+        options: dict[str, str] | None = None,
     ) -> tuple[str, dict[str, Any]]:
         """A category's products in a price range, sorted by price or by rating: for the
         cheapest or the best rated of a kind.
@@ -107,7 +113,10 @@ def make_browse_by_price(catalog: Catalog) -> BaseTool:
             limit: 1-20.
             features: words from the shopper's request the products should have; most
                 matches first.
+            options: option name to value, only those the shopper stated.
         """
-        return browse(catalog, category, min_price, max_price, sort, in_stock, limit, features)
+        return browse(
+            catalog, category, min_price, max_price, sort, in_stock, limit, features, options
+        )
 
     return browse_by_price

@@ -127,6 +127,29 @@ def test_browse_limit_clamped_and_unknown_category(demo_catalog) -> None:
     assert art["unknown"]["field"] == "category" and art["ids"] == []
 
 
+def test_browse_options_pick_the_fitting_variant(tools) -> None:
+    """A browse in the shopper's size lists that size's variant, never another size's."""
+    msg = invoke(
+        tools["browse_by_price"],
+        {"category": "Hiking Boots", "max_price": 150, "options": {"size": "10"}, "limit": 20},
+    )
+    items = msg.artifact["items"]
+    assert items and all(i["variant"].get("size") == "10" for i in items)
+    assert all("size 10" in line for line in msg.content.splitlines() if line.startswith("["))
+    unfiltered = invoke(tools["browse_by_price"], {"category": "Hiking Boots", "limit": 20})
+    assert any(i["variant"].get("size") != "10" for i in unfiltered.artifact["items"])
+
+
+def test_browse_arguments_take_the_stated_options() -> None:
+    """The model's browse without the shopper's size gets it from the request."""
+    from agent.arguments import correct
+
+    req = ShopperRequest(options={"size": "10"}, max_price=150)
+    args, notes = correct("browse_by_price", {"category": "Hiking Boots", "min_price": 0}, req)
+    assert args["options"] == {"size": "10"} and args["max_price"] == 150
+    assert "min_price" not in args and any("option size" in n for n in notes)
+
+
 # -- get_product -------------------------------------------------------------------------
 
 
