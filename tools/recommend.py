@@ -23,8 +23,14 @@ class RecItem(BaseModel):
     """One product the model recommends."""
 
     product_id: str
-    variant_id: str | None = Field(default=None, description="the fitting variant")
-    reason: str = ""
+    # Optional, and said so: the store picks the variant that fits the request (fit.best_variant),
+    # and on a CPU model every id the model writes is ~10 tokens of latency.
+    variant_id: str | None = Field(
+        default=None, description="optional: the store picks the variant that fits"
+    )
+    reason: str = Field(
+        default="", description="at most 12 words, without the title: what in it fits the shopper"
+    )
 
 
 def need_label(req: ShopperRequest, picks: list[Recommendation] | None = None) -> str:
@@ -152,7 +158,8 @@ def make_recommend() -> BaseTool:
 
         Args:
             items: the picks.
-            message: 1-2 sentences about why these suit the shopper (no prices or numbers).
+            message: one short sentence about why these suit the shopper (no titles, prices
+                or numbers).
         """
         return "recommendations sent"
 
