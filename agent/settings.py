@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", alias="SHOP_HOST")
     port: int = Field(8000, alias="SHOP_PORT")
     workers: int = Field(1, ge=1, le=64, alias="SHOP_WORKERS")
+    # A closed chat socket's session stays in memory this long for the browser to reconnect
+    # (a network blip, a laptop lid); the conversation itself is in the SQL checkpoints.
+    # Chainlit's own 1 h kept every session a busy store opened in the past hour.
+    session_timeout_s: int = Field(300, ge=1, le=86_400, alias="SHOP_SESSION_TIMEOUT_S")
     widget_origins: str = Field("http://127.0.0.1:8001", alias="SHOP_WIDGET_ORIGINS")
     widget_demo: bool = Field(False, alias="SHOP_WIDGET_DEMO")
     widget_demo_port: int = Field(8001, alias="SHOP_WIDGET_DEMO_PORT")

@@ -44,6 +44,8 @@ class ApiState:
     model_mode: Literal["remote", "offline"] = "offline"
     # "ok" or "error: ..." for conversation storage (agent.storage_health.StorageHealth.status)
     storage: Callable[[], str] | None = None
+    # chat sessions this process holds in memory (open, or closed and kept for a reconnect)
+    sessions: Callable[[], int] | None = None
 
 
 class PriceRange(BaseModel):
@@ -261,6 +263,8 @@ def health(state: ApiState) -> tuple[int, dict[str, Any]]:
         "model": {"name": state.model_name, "mode": state.model_mode},
         "stores": stores,
     }
+    if state.sessions is not None:
+        body["sessions"] = state.sessions()
     return (200 if stores["sql"] == "ok" else 503), body
 
 

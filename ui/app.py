@@ -19,6 +19,7 @@ from chainlit.input_widget import Select, Switch
 from chainlit.server import app as fastapi_app
 from chainlit.server import login as chainlit_login
 from chainlit.server import sio
+from chainlit.session import ws_sessions_id
 from pydantic import ValidationError
 from sqlalchemy import select
 
@@ -95,6 +96,7 @@ _origins = widget_origins(settings.widget_origins)
 # so replacing the contents in place (before serving) takes effect.
 cl_config.project.allow_origins[:] = _origins
 guard_socket(sio, _origins)  # [issue-12] the socket checks Origin like HTTP does
+cl_config.project.session_timeout = settings.session_timeout_s  # [issue-12] bounded memory
 if settings.workers > 1:  # [issue-12] a session must stay on one connection (ui/worker.py)
     cl_config.project.transports = ["websocket"]
 
@@ -109,6 +111,7 @@ _state = ApiState(
     model_mode=_model_mode(),  # type: ignore[arg-type]
     # [issue-12] /healthz reports whether conversations can be written
     storage=(getattr(assistant, "storage", None) or StorageHealth(Path(settings.data_dir))).status,
+    sessions=lambda: len(ws_sessions_id),  # [issue-12] bounded by SHOP_SESSION_TIMEOUT_S
 )
 _router = create_router(lambda: _state)
 

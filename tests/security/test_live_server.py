@@ -4,6 +4,8 @@ Origin, agent thread ids are the server's, failed sign-ins are throttled."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import sqlite3
 import urllib.error
 import urllib.request
@@ -23,12 +25,18 @@ from ui.widget_demo import mint_widget_token
 pytestmark = pytest.mark.slow
 ALLOWED = "https://shop.example.com"
 USERS = "alice:alice-pass,bob:bob-pass,carol:carol-pass"
+SESSION_TIMEOUT_S = 2  # a closed chat's session is dropped after this (SHOP_SESSION_TIMEOUT_S)
 SECRET = "test-signing-secret-" + "s" * 40  # CHAINLIT_AUTH_SECRET of the password server
 
 
 @pytest.fixture(scope="module")
 def open_server(small_catalog: Catalog, small_catalog_root: Path) -> Iterator[LiveServer]:
-    with live_server(small_catalog_root, SHOP_AUTH="none", SHOP_WIDGET_ORIGINS=ALLOWED) as srv:
+    with live_server(
+        small_catalog_root,
+        SHOP_AUTH="none",
+        SHOP_WIDGET_ORIGINS=ALLOWED,
+        SHOP_SESSION_TIMEOUT_S=str(SESSION_TIMEOUT_S),
+    ) as srv:
         yield srv
 
 
@@ -101,6 +109,33 @@ async def test_a_client_cannot_open_a_thread_it_did_not_create(
     assert after["cli-thread"] == before["cli-thread"]  # nobody wrote into the CLI thread
     new = set(after) - set(before)
     assert len(new) == 2 and all(t.startswith("web-") for t in new)  # one each, minted
+
+
+async def test_closed_sessions_leave_memory_after_the_session_timeout(
+    open_server: LiveServer,
+) -> None:
+    """Chainlit keeps a closed socket's session for a reconnect; SHOP_SESSION_TIMEOUT_S bounds
+    how long, so a busy store's memory does not hold every session of the past hour."""
+    chats = [SocketChat(open_server.base) for _ in range(3)]
+    for chat in chats:
+        await chat.connect()
+        assert (await chat.ask("a merino t-shirt")).complete
+    assert sessions(open_server) >= 3
+    for chat in chats:
+        await chat.close()
+    assert sessions(open_server) >= 3  # kept for a reconnect right after closing
+    # Every client of this server has closed by now: wait on the server's count reaching 0
+    # (bounded), not on a guessed sleep.
+    for _ in range(100):
+        if sessions(open_server) == 0:
+            break
+        await asyncio.sleep(0.2)
+    assert sessions(open_server) == 0
+
+
+def sessions(server: LiveServer) -> int:
+    with urllib.request.urlopen(server.base + "/healthz", timeout=30) as response:
+        return int(json.loads(response.read())["sessions"])
 
 
 # -- password auth ------------------------------------------------------------------------
