@@ -278,9 +278,17 @@ def _drift(soak: Phase) -> dict[str, Any]:
     if len(samples) < 3:
         return {"rss_mb": samples}
     middle = min(samples, key=lambda s: abs(s[0] - samples[-1][0] / 2))
+    # The median of each fifth of the soak: a leak climbs window after window; caches and
+    # kept sessions level off once they are full.
+    end = samples[-1][0] or 1.0
+    fifths = [
+        [mb for t, mb in samples if k * end / 5 <= t < (k + 1) * end / 5 or (k == 4 and t == end)]
+        for k in range(5)
+    ]
     return {
         "rss_mb": samples,
         "rss_mb_second_half_change": round(samples[-1][1] - middle[1], 1),
+        "rss_mb_median_by_fifth": [round(statistics.median(f), 1) if f else None for f in fifths],
     }
 
 
