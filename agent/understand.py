@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from agent.reading.lexicon import Lexicon
-from agent.reading.reader import Reading
+from agent.reading.reader import Reading, names_ruled_out
 from catalog.normalize import normalize_value
 from tools.contracts import Recommendation
 from tools.request import CardAction, Relation, ShopperRequest, ShownItem
@@ -52,8 +52,24 @@ def update_request(prev: ShopperRequest, r: Reading, lex: Lexicon) -> ShopperReq
     elif r.pronoun and req.focus is None and len(req.last_shown()) == 1:
         req.focus = req.last_shown()[0].product_id
     _relation(req, r, refs)
+    _rule_out(req)
     _need(req, r, refs, new_need, lex)
     return req
+
+
+def _rule_out(req: ShopperRequest) -> None:
+    """What the shopper ruled out leaves what they want: "he already has a sleeping bag" after
+    sleeping bags drops that category, the kind of the cards and those words of the need, so
+    the next search looks for the rest ("what else for camping?") instead of finding only
+    what is excluded."""
+    if not req.exclude_terms:
+        return
+    named = [c for c in req.categories if names_ruled_out(c, req.exclude_terms)]
+    if named:
+        req.categories = [c for c in req.categories if c not in named]
+    if req.kind and names_ruled_out(req.kind, req.exclude_terms):
+        req.kind = None
+    req.need = without_terms(req.need, req.exclude_terms)
 
 
 def _need(
@@ -62,7 +78,7 @@ def _need(
     """The shopper's words for what they want: replaced by a new thing, extended by a
     refinement made only of qualities ("over-ear ones", "waterproof"), kept by questions about
     the cards on screen."""
-    words = " ".join(dict.fromkeys(r.content))
+    words = without_terms(" ".join(dict.fromkeys(r.content)), req.exclude_terms)
     if not words or (refs and r.question) or r.relation is not None:
         return
     qualities = lex.quality_words()
@@ -248,3 +264,14 @@ def apply_action(req: ShopperRequest, action: CardAction) -> ShopperRequest:
             out.kind = item.category
     out.focus = None if action.kind == "compare" else action.product_id
     return out
+
+
+def without_terms(text: str, terms: list[str]) -> str:
+    """`text` without the ruled-out phrases, singular or plural ("yoga" stays when only "yoga
+    mat" is ruled out)."""
+    out = f" {text} "
+    for term in terms:
+        t = normalize_value(term).removesuffix("s")
+        for form in (f"{t}es", f"{t}s", t):
+            out = out.replace(f" {form} ", " ")
+    return " ".join(out.split())

@@ -20,6 +20,7 @@ from agent.offline.meaning import LEAN, meaning
 from agent.offline.ranking import attributes_of, meets, rank, ruled_out, title_of, varied
 from agent.offline.talk import reply, say
 from agent.reading import phrases as ph
+from agent.reading.reader import names_ruled_out
 from catalog.normalize import normalize_value
 
 _DIR = Path(__file__).resolve().parent
@@ -113,8 +114,7 @@ def meant_category(ctx: Ctx) -> str | None:
         return None
     best = meaning(ctx.catalog, ctx.text).best
     # "he already has a headlamp": the message is near headlamps, which are ruled out
-    ruled = {normalize_value(t).removesuffix("s") for t in ctx.request.exclude_terms}
-    if best and {w.removesuffix("s") for w in normalize_value(best).split()} & ruled:
+    if best and names_ruled_out(best, ctx.request.exclude_terms):
         return None
     return best
 

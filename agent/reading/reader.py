@@ -12,7 +12,7 @@ with typo correction towards it. It never guesses: a word that matches nothing i
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from agent.reading import phrases as ph
@@ -356,7 +356,9 @@ def _brands(r: Reading, lex: Lexicon) -> None:
                 continue
             single = normalize_value(word)
             if single in lex.title_words or word in lex.title_words:
-                term = single if single in lex.title_words else word
+                term = _category_phrase(r.words[j : j + 3], lex) or (
+                    single if single in lex.title_words else word
+                )
                 if term not in r.exclude_terms:
                     r.exclude_terms.append(term)
             break
@@ -364,12 +366,28 @@ def _brands(r: Reading, lex: Lexicon) -> None:
         r.brands = []  # "is the Sonavo one better?" asks about a card; it sets no brand
     if r.exclude_terms:  # "he already has a headlamp": headlamps are ruled out, not asked for
         # "he already has a headlamp": Headlamps is what is ruled out, not what is wanted
-        excluded = {normalize_value(t).removesuffix("s") for t in r.exclude_terms}
-        r.categories = [
-            c
-            for c in r.categories
-            if not {w.removesuffix("s") for w in normalize_value(c).split()} & excluded
-        ]
+        r.categories = [c for c in r.categories if not names_ruled_out(c, r.exclude_terms)]
+
+
+def names_ruled_out(category: str, terms: Iterable[str]) -> bool:
+    """Whether a ruled-out term is the category's name or one of its words ("sleeping bag",
+    "headlamp", "mat"), singular or plural."""
+    words = [w.removesuffix("s") for w in normalize_value(category).split()]
+    ruled = {normalize_value(t).removesuffix("s") for t in terms if t}
+    return bool(ruled & ({" ".join(words)} | set(words)))
+
+
+def _category_phrase(words: list[str], lex: Lexicon) -> str | None:
+    """The category a ruled-out phrase names, singular ("a yoga mat" → "yoga mat", so yoga
+    blocks stay in), when its first two or three words are a category's name."""
+    for n in (3, 2):
+        if len(words) < n:
+            continue
+        phrase = normalize_value(" ".join(words[:n]))
+        for key in lex.vocab.categories:
+            if phrase in (key, key.removesuffix("s")):
+                return key.removesuffix("s")
+    return None
 
 
 def _is_category_word(word: str, lex: Lexicon) -> bool:

@@ -474,6 +474,26 @@ async def test_a_gift_by_interest_then_something_else(assistant, demo_catalog) -
     check_recs(demo_catalog, r2.recommendations, min_price=48, max_price=72, in_stock=True)
 
 
+async def test_ruling_out_the_kind_shown_looks_for_the_rest(assistant, demo_catalog) -> None:
+    """ "He already has a sleeping bag, what else for camping?" after sleeping bags rules out
+    the phrase (not every "sleeping" title), drops the category the cards shared, and searches
+    what is left of the need instead of offering excluded sleeping bags as alternatives."""
+    t = "rule-out-kind"
+    r1 = await assistant.arun("a sleeping bag for my son", thread_id=t)
+    assert r1.recommendations and all(x.category == "Sleeping Bags" for x in r1.recommendations)
+    r2 = await assistant.arun("he already has a sleeping bag, what else for camping?", thread_id=t)
+    assert r2.recommendations, r2.reply
+    assert all(x.category != "Sleeping Bags" for x in r2.recommendations)
+    assert not r2.alternatives and "couldn't find" not in r2.reply
+    search = calls(r2, "search_products")[0]
+    assert search.get("category") != "Sleeping Bags" and "sleeping" not in search["query"]
+    r3 = await assistant.arun("a present for my wife who loves yoga, around $40", thread_id="y")
+    assert r3.recommendations
+    r4 = await assistant.arun("she already has a yoga mat, anything else?", thread_id="y")
+    assert r4.recommendations and all(x.category != "Yoga Mats" for x in r4.recommendations)
+    check_recs(demo_catalog, r4.recommendations, min_price=32, max_price=48, in_stock=True)
+
+
 async def test_superlative_and_need_questions_over_the_cards(assistant) -> None:
     """ "Longest battery life?" compares the cards on screen by their attribute; "best for
     allergies?" names the one whose own details say so, not the best rated."""

@@ -119,6 +119,9 @@ def lex(demo_catalog) -> Lexicon:  # type: ignore[no-untyped-def]
         ("a case for my phone", {"categories": []}),
         ("a warm jacket for skiing", {"categories": [], "hints": ["Rain Jackets"]}),
         ("he already has a headlamp, something else?", {"categories": [], "no": ["headlamp"]}),
+        # a ruled-out phrase that names a category is ruled out whole: yoga blocks stay in
+        ("she already has a yoga mat", {"categories": [], "no": ["yoga mat"]}),
+        ("he owns a sleeping bag, what else?", {"categories": [], "no": ["sleeping bag"]}),
         ("no Sonavo please, anything but Halden", {"not": ["Halden", "Sonavo"]}),
         ("a 4-person tent", {"categories": ["Tents"], "attr": ("capacity_people", "ge", 4)}),
         ("around 40 liters backpack", {"attr": ("capacity_l", "approx", 40)}),
