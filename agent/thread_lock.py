@@ -41,11 +41,11 @@ class ThreadLocks:
         self._locks[key] = (lock, users + 1)
         try:
             async with lock:
-                handle = await asyncio.to_thread(self._acquire, digest)
+                handle = await self._acquire(digest)
                 try:
                     yield
                 finally:
-                    await asyncio.to_thread(self._release, handle)
+                    await self._release(handle)
         finally:
             lock, users = self._locks[key]
             if users <= 1:
@@ -53,37 +53,80 @@ class ThreadLocks:
             else:
                 self._locks[key] = (lock, users - 1)
 
-    def _acquire(self, digest: bytes) -> Any:
-        fd = None
-        if self.lock_dir is not None:
-            path = self.lock_dir / f"thread-{digest[0] % STRIPES:02d}.lock"
-            try:
-                self.lock_dir.mkdir(parents=True, exist_ok=True)
-                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-            except OSError as exc:  # a read-only or full data dir: the turn runs without memory
-                log.warning("thread lock file unavailable (%s); in-process lock only", exc)
-            else:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-        conn = None
-        if self.engine is not None:
-            from sqlalchemy import text
+    async def _acquire(self, digest: bytes) -> tuple[int | None, Any]:
+        """The cross-process locks, waited for without holding a worker thread.
 
-            conn = self.engine.connect()
-            key = int.from_bytes(digest[:8], "big", signed=True)
-            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
-            conn = (conn, key)
+        A blocking flock or pg_advisory_lock in `asyncio.to_thread` deadlocked under load:
+        turns whose thread ids share a lock stripe filled the loop's few executor threads
+        waiting, while the turn holding the stripe needed one of those threads to go on (its
+        sync graph nodes, its own release). So each try is non-blocking, and a busy lock is
+        retried after a short asyncio sleep (5 ms, doubling to 100 ms).
+        """
+        fd = self._open(digest)
+        conn = None
+        delay = 0.005
+        try:
+            while fd is not None and not _try_flock(fd):
+                await asyncio.sleep(delay)
+                delay = min(2 * delay, 0.1)
+            if self.engine is not None:
+                conn = await asyncio.to_thread(self.engine.connect)
+                key = int.from_bytes(digest[:8], "big", signed=True)
+                delay = 0.005
+                while not await asyncio.to_thread(_try_advisory, conn, key):
+                    await asyncio.sleep(delay)
+                    delay = min(2 * delay, 0.1)
+                conn = (conn, key)
+        except BaseException:
+            # cancelled (or failed) while waiting: nothing is left locked or open
+            await self._release((fd, conn if isinstance(conn, tuple) else None))
+            if conn is not None and not isinstance(conn, tuple):
+                await asyncio.to_thread(conn.close)
+            raise
         return fd, conn
 
-    def _release(self, handle: Any) -> None:
-        fd, conn = handle
-        if conn is not None:
-            from sqlalchemy import text
+    def _open(self, digest: bytes) -> int | None:
+        if self.lock_dir is None:
+            return None
+        path = self.lock_dir / f"thread-{digest[0] % STRIPES:02d}.lock"
+        try:
+            self.lock_dir.mkdir(parents=True, exist_ok=True)
+            return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:  # a read-only or full data dir: the turn runs without memory
+            log.warning("thread lock file unavailable (%s); in-process lock only", exc)
+            return None
 
-            connection, key = conn
-            try:
-                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-            finally:
-                connection.close()
-        if fd is not None:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+    async def _release(self, handle: tuple[int | None, Any]) -> None:
+        fd, conn = handle
+        try:
+            if conn is not None:
+                connection, key = conn
+                try:
+                    await asyncio.to_thread(_advisory_unlock, connection, key)
+                finally:
+                    await asyncio.to_thread(connection.close)
+        finally:
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_UN)  # instant: no thread needed
+                os.close(fd)
+
+
+def _try_flock(fd: int) -> bool:
+    """Take the exclusive file lock if it is free (never waits)."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _try_advisory(connection: Any, key: int) -> bool:
+    from sqlalchemy import text
+
+    return bool(connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar())
+
+
+def _advisory_unlock(connection: Any, key: int) -> None:
+    from sqlalchemy import text
+
+    connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
