@@ -80,7 +80,7 @@ def meaning(catalog: Any, text: str) -> Meaning:
         cents = _centroids(catalog)
         if not cents.names:
             return Meaning([])
-        sims = cents.matrix @ catalog.encoder.encode([text])[0]
+        sims = cents.matrix @ catalog.searcher.embed_query(text)  # cached per process
     except Exception:  # noqa: BLE001 - meaning is a help, never a failure
         return Meaning([])
     order = np.argsort(-sims)[:5]

@@ -98,7 +98,9 @@ class ActIndex:
     def nearest(self, text: str, k: int = 5) -> tuple[str, float, str]:
         """(act, score, nearest example) by a similarity-weighted vote of the k nearest."""
         matrix = self._load()
-        vector = self.catalog.encoder.encode([text])[0]
+        # the searcher's LRU of recent vectors: the engine reads a message once per step (a
+        # turn is two or three steps), and meaning() and the search often encode it too
+        vector = self.catalog.searcher.embed_query(text)
         sims = matrix @ vector
         top = np.argsort(-sims)[:k]
         votes: dict[str, float] = {}
