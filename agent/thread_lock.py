@@ -14,7 +14,7 @@ import fcntl
 import hashlib
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,30 +60,25 @@ class ThreadLocks:
         turns whose thread ids share a lock stripe filled the loop's few executor threads
         waiting, while the turn holding the stripe needed one of those threads to go on (its
         sync graph nodes, its own release). So each try is non-blocking, and a busy lock is
-        retried after a short asyncio sleep (5 ms, doubling to 100 ms).
+        retried after a short asyncio sleep (`_until`).
         """
         fd = self._open(digest)
-        conn = None
-        delay = 0.005
+        connection = None
+        key = int.from_bytes(digest[:8], "big", signed=True)
         try:
-            while fd is not None and not _try_flock(fd):
-                await asyncio.sleep(delay)
-                delay = min(2 * delay, 0.1)
-            if self.engine is not None:
-                conn = await asyncio.to_thread(self.engine.connect)
-                key = int.from_bytes(digest[:8], "big", signed=True)
-                delay = 0.005
-                while not await asyncio.to_thread(_try_advisory, conn, key):
-                    await asyncio.sleep(delay)
-                    delay = min(2 * delay, 0.1)
-                conn = (conn, key)
+            if fd is not None:
+                await _until(lambda: _try_flock(fd))
+            if self.engine is None:
+                return fd, None
+            connection = await asyncio.to_thread(self.engine.connect)
+            await _until(lambda: asyncio.to_thread(_try_advisory, connection, key))
+            return fd, (connection, key)
         except BaseException:
-            # cancelled (or failed) while waiting: nothing is left locked or open
-            await self._release((fd, conn if isinstance(conn, tuple) else None))
-            if conn is not None and not isinstance(conn, tuple):
-                await asyncio.to_thread(conn.close)
+            # cancelled (or failed) while waiting: nothing stays locked or open; unlocking a
+            # lock this session does not hold is a no-op, so a try that won as it was
+            # cancelled is undone too (a pooled connection would keep it otherwise)
+            await self._release((fd, None if connection is None else (connection, key)))
             raise
-        return fd, conn
 
     def _open(self, digest: bytes) -> int | None:
         if self.lock_dir is None:
@@ -109,6 +104,19 @@ class ThreadLocks:
             if fd is not None:
                 fcntl.flock(fd, fcntl.LOCK_UN)  # instant: no thread needed
                 os.close(fd)
+
+
+async def _until(take: Callable[[], bool | Awaitable[bool]]) -> None:
+    """Call `take` until it returns True, sleeping 5 ms between tries, doubling to 100 ms."""
+    delay = 0.005
+    while True:
+        taken = take()
+        if not isinstance(taken, bool):
+            taken = await taken
+        if taken:
+            return
+        await asyncio.sleep(delay)
+        delay = min(2 * delay, 0.1)
 
 
 def _try_flock(fd: int) -> bool:

@@ -64,9 +64,7 @@ def _rule_out(req: ShopperRequest) -> None:
     what is excluded."""
     if not req.exclude_terms:
         return
-    named = [c for c in req.categories if names_ruled_out(c, req.exclude_terms)]
-    if named:
-        req.categories = [c for c in req.categories if c not in named]
+    req.categories = [c for c in req.categories if not names_ruled_out(c, req.exclude_terms)]
     if req.kind and names_ruled_out(req.kind, req.exclude_terms):
         req.kind = None
     req.need = without_terms(req.need, req.exclude_terms)

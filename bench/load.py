@@ -281,10 +281,9 @@ def _drift(soak: Phase) -> dict[str, Any]:
     # The median of each fifth of the soak: a leak climbs window after window; caches and
     # kept sessions level off once they are full.
     end = samples[-1][0] or 1.0
-    fifths = [
-        [mb for t, mb in samples if k * end / 5 <= t < (k + 1) * end / 5 or (k == 4 and t == end)]
-        for k in range(5)
-    ]
+    fifths: list[list[float]] = [[] for _ in range(5)]
+    for t, mb in samples:
+        fifths[min(4, int(5 * t / end))].append(mb)
     return {
         "rss_mb": samples,
         "rss_mb_second_half_change": round(samples[-1][1] - middle[1], 1),
