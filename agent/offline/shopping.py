@@ -65,6 +65,10 @@ def request(ctx: Ctx) -> AIMessage:
     if last.artifact.get("unknown"):
         return _retry_without_unknown(ctx, last)
     items = [i for i in last.items if not ruled_out(i, ctx.request)]
+    if last.items and not items and len(searches) == 1 and last.args.get("limit", 0) < 20:
+        # every hit is what the shopper ruled out ("already owns a tent, what else for
+        # camping?"): look further down the list once before saying nothing fits
+        return call(last.name, {**last.args, "limit": 20})
     if not ctx.kinds and not last.args.get("category"):
         items = _near_enough(items)  # an open request: only what is close to it
         words = ctx.reading.content or ctx.request.need.split()

@@ -494,6 +494,17 @@ async def test_ruling_out_the_kind_shown_looks_for_the_rest(assistant, demo_cata
     check_recs(demo_catalog, r4.recommendations, min_price=32, max_price=48, in_stock=True)
 
 
+async def test_when_every_hit_is_ruled_out_the_search_looks_further(assistant) -> None:
+    """The first page of "camping" hits is all tents, which the shopper ruled out: the engine
+    looks further down once instead of saying the store does not carry camping."""
+    r = await assistant.arun(
+        "my brother already owns a tent, what else could I get him for camping?", thread_id="t"
+    )
+    assert r.recommendations and "don't carry" not in r.reply, r.reply
+    assert all(x.category != "Tents" for x in r.recommendations)
+    assert [c["limit"] for c in calls(r, "search_products")] == [12, 20]
+
+
 async def test_superlative_and_need_questions_over_the_cards(assistant) -> None:
     """ "Longest battery life?" compares the cards on screen by their attribute; "best for
     allergies?" names the one whose own details say so, not the best rated."""
