@@ -75,7 +75,10 @@ def variant_dict(product: Product, variant: Variant) -> dict[str, Any]:
 def item_line(item: dict[str, Any], *, category: bool = True) -> str:
     """One product as a line for the model; `category=False` when the header already says it.
 
-    The brand is left out when the title starts with it.
+    A list is read by the model before it writes anything, so each line carries only what a
+    pick is chosen on (~33 tokens, down from ~52): the brand is left out when the title starts
+    with it; the variant's options without its id (the store picks the variant that fits the
+    request, and check_inventory names ids when one is wanted); stock without the count.
     """
     title = clean(item["title"], 120)
     parts = [f"[{item['id']}] {title}"]
@@ -86,8 +89,8 @@ def item_line(item: dict[str, Any], *, category: bool = True) -> str:
         parts.append(clean(item.get("category"), 60))
     parts.append(money(item["price"], item.get("currency", "USD")))
     if item.get("variant"):
-        parts.append(f"variant {item.get('variant_id')}: {clean(options_text(item['variant']))}")
-    parts.append(stock_text(item["in_stock"], item.get("stock")))
+        parts.append(clean(options_text(item["variant"])))
+    parts.append(stock_text(item["in_stock"], None))
     if item.get("rating") is not None:
         parts.append(f"rating {item['rating']:.1f}")
     return " | ".join(parts)
