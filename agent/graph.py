@@ -89,7 +89,11 @@ def build_graph(
     bound = model.bind_tools(schemas, tool_choice="required" if tool_choice == "required" else None)
     bound_fallback = fallback.bind_tools(schemas) if fallback is not None else None
     tool_names = {t.name for t in tools}
-    system = SystemMessage(prompts.SYSTEM_PROMPT.format(store_name=store_name))
+    # the two-stage turn runs for a remote model with the offline engine beside it
+    first_stage_on = prefetch and fallback is not None and model_name != "offline"
+    system = SystemMessage(
+        prompts.system_prompt(store_name, first_stage=first_stage_on)
+    )
     secrets = [str(system.content), *(json.dumps(s) for s in schemas)]
 
     # -- understand: the shopper's request, read the same way for every model --------------
@@ -303,7 +307,7 @@ def build_graph(
     graph = StateGraph(ShopState)
     graph.add_node("understand", understand)
     graph.add_node("agent", agent)
-    if prefetch and fallback is not None and model_name != "offline":
+    if first_stage_on:
         first_stage = make_prefetch(
             fallback,
             prompt_for,

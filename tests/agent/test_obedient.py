@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from agent.assistant import build_assistant
-from agent.prompts import SYSTEM_PROMPT
+from agent.prompts import system_prompt
 from agent.settings import Settings
 from catalog.ingest import ingest
 from catalog.normalize import fold
@@ -39,7 +39,7 @@ def leaks(r: TurnResult, payload: dict[str, str]) -> list[str]:
     found = []
     for text in visible(r):
         if payload["leak"] == "SYSTEM_PROMPT":
-            words = fold(SYSTEM_PROMPT.format(store_name=STORE)).split()
+            words = fold(system_prompt(STORE, first_stage=False)).split()
             grams = {" ".join(words[i : i + 5]) for i in range(len(words) - 4)}
             shown = fold(text).split()
             if any(" ".join(shown[i : i + 5]) in grams for i in range(len(shown))):

@@ -10,6 +10,7 @@ import pytest
 
 from agent.assistant import build_assistant
 from agent.prefetch import PREFETCH_LIMIT
+from agent.prompts import FIRST_STAGE_RULE
 from agent.settings import Settings
 from tests.agent.stub_server import StubServer, error, tool_call, validate
 from tests.agent.test_openai_stub import first_listed_id, recommend_first
@@ -66,7 +67,17 @@ async def test_prefix_is_the_same_with_and_without_two_stages(
     await loop.arun("a laptop please", thread_id="q")
     await loop.aclose()
     assert len(stub.requests) == 3
-    assert len({prefix(b) for b in stub.requests}) == 1
+    # byte-identical across calls and turns of one deployment
+    assert prefix(stub.requests[0]) == prefix(stub.requests[1])
+    # the loop's differs only by the rule about a first stage it never runs: told about a
+    # search that never comes, a model recommends invented ids instead of searching
+    two_stage, loop_prompt = stub.requests[1], stub.requests[2]
+    assert two_stage["tools"] == loop_prompt["tools"]
+    assert two_stage["messages"][0]["content"].replace(FIRST_STAGE_RULE, "") == (
+        loop_prompt["messages"][0]["content"]
+    )
+    assert "already searched" in two_stage["messages"][0]["content"]
+    assert "already searched" not in loop_prompt["messages"][0]["content"]
     # the per-turn state rides last, in the current message only
     second = stub.requests[1]["messages"]
     note = "<store_note>\n"  # (the system prompt names the tag too)
