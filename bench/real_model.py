@@ -127,9 +127,11 @@ async def run_bench(
     data_root: Path,
     progress: Callable[[str], None] = print,
     saved: Callable[[dict[str, list[dict[str, Any]]]], None] | None = None,
+    baseline: Any = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Run every scenario once per variant; scenario records by variant (`saved` gets them
-    after each scenario, so a run stopped half-way still leaves its figures)."""
+    after each scenario, so a run stopped half-way still leaves its figures). A `baseline`
+    (bench/baseline.py) plays each scenario too, as the variant "baseline"."""
     from agent.assistant import build_assistant
     from catalog.embedding import Encoder
 
@@ -141,12 +143,21 @@ async def run_bench(
         for spec, catalog in catalogs.items():
             settings = make_settings(v, data_root / v)
             assistants[(v, spec)] = Recorder(build_assistant(settings, catalog))
-    out: dict[str, list[dict[str, Any]]] = {v: [] for v in variants}
+    names = [*variants, *(["baseline"] if baseline is not None else [])]
+    out: dict[str, list[dict[str, Any]]] = {v: [] for v in names}
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     try:
         for i, scenario in enumerate(scenarios):
-            order = variants if i % 2 == 0 else list(reversed(variants))
+            order = names if i % 2 == 0 else list(reversed(names))
             for v in order:
+                if v == "baseline":
+                    record = await baseline.play(scenario)
+                    out[v].append(record)
+                    progress(
+                        f"[{i + 1}/{len(scenarios)}] {v:<9} {scenario.id:<36} "
+                        f"{'PASS' if record['passed'] else 'fail'} {record['duration_s']:>6.1f}s"
+                    )
+                    continue
                 recorder = assistants[(v, scenario.catalog)]
                 run = await run_one(
                     recorder,
@@ -178,16 +189,24 @@ def report(
     overall = {v: summarize(r) for v, r in records.items()}
     families = {v: by_family(r) for v, r in records.items()}
     ratio = latency_ratio(overall, "loop", "two-stage")
+    over_baseline = latency_ratio(overall, "baseline", "two-stage")
     data = {
         "meta": meta,
         "overall": overall,
         "by_family": families,
         "two_stage_over_loop_p50": ratio,
+        "two_stage_over_baseline_p50": over_baseline,
         "scenarios": records,
     }
     parts = [f"`{meta['command']}`", "", side_by_side(overall), ""]
     if ratio is not None:
         parts += [f"Median turn latency, two-stage / loop: {ratio:.2f}", ""]
+    if over_baseline is not None:
+        parts += [
+            f"Median turn latency, two-stage / baseline ({meta['baseline'][:7]}, played by that "
+            f"commit's code, graded by today's graders): {over_baseline:.2f}",
+            "",
+        ]
     for v in records:
         parts += [family_table(v, families[v], overall[v]), ""]
     broken = [
@@ -215,6 +234,12 @@ def main() -> None:
     ap.add_argument("--variants", default="loop,two-stage")
     ap.add_argument("--name", default="real_model")
     ap.add_argument("--data-dir", type=Path, default=None, help="default: a temp dir")
+    ap.add_argument(
+        "--baseline",
+        default=None,
+        metavar="REF",
+        help="also play every scenario with the code at this commit (bench/baseline.py)",
+    )
     args = ap.parse_args()
     if not args.base_url or not args.model or args.model == "offline":
         raise SystemExit("needs --base-url and --model (or OPENAI_BASE_URL and SHOP_MODEL)")
@@ -266,6 +291,7 @@ def main() -> None:
         "max_retries": args.max_retries,
         "variants": variants,
         "scenarios": [s.id for s in scenarios],
+        "baseline": None,
     }
     print(f"{len(scenarios)} scenarios x {len(variants)} variants against {args.model}")
     started = time.perf_counter()
@@ -285,7 +311,30 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         root = args.data_dir or Path(tmp)
-        records = asyncio.run(run_bench(scenarios, make_settings, variants, root, saved=save))
+        baseline = None
+        if args.baseline:
+            from bench.baseline import Baseline
+
+            # the settings that commit knew: the same endpoint, call timeout and retries
+            old = {
+                "OPENAI_BASE_URL": args.base_url,
+                "OPENAI_API_KEY": args.api_key,
+                "SHOP_MODEL": args.model,
+                "SHOP_MODEL_TIMEOUT_S": args.timeout,
+                "SHOP_MODEL_MAX_RETRIES": args.max_retries,
+                "SHOP_TURNS_PER_MINUTE": 100_000,
+                "SHOP_MAX_MODEL_CALLS": 100_000,
+                "SHOP_TOOL_CHOICE": probe.tool_choice,
+            }
+            baseline = Baseline(args.baseline, Path(tmp) / "baseline", old)
+            meta["baseline"] = baseline.commit
+        try:
+            records = asyncio.run(
+                run_bench(scenarios, make_settings, variants, root, saved=save, baseline=baseline)
+            )
+        finally:
+            if baseline is not None:
+                baseline.close()
     print(save(records, partial=False))
     print(f"wrote bench/results/{args.name}.json and .md")
 

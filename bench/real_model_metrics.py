@@ -47,15 +47,29 @@ def problem_kind(problem: str) -> str:
     return problem
 
 
-def turn_record(result: Any) -> dict[str, Any]:
-    """One turn's measurements and guard counters (`result` is a TurnResult)."""
-    notes = list(result.notes)
-    remote = [c for c in result.calls if c.model != "offline"]
+def note_counters(notes: list[str]) -> dict[str, int]:
+    """The guard counters (COUNTERS) a turn's notes record."""
     unknown = 0
     for note in notes:
         match = _IDS_RE.search(note)
         if match and note.startswith(("rejected", "dropped")):
             unknown += len([x for x in match.group(1).split(",") if x.strip()])
+    return {
+        "corrections": sum(n.startswith("corrected ") for n in notes),
+        "moved": sum(n.startswith("moved ") and "to alternatives" in n for n in notes),
+        "unknown_ids": unknown,
+        "facts_removed": sum(n.startswith("removed from model text") for n in notes),
+        "recovered_text_calls": sum(
+            int(m.group(1)) for n in notes if (m := _RECOVERED_RE.search(n))
+        ),
+        "sent_back": sum(n.startswith("model answer sent back") for n in notes),
+    }
+
+
+def turn_record(result: Any) -> dict[str, Any]:
+    """One turn's measurements and guard counters (`result` is a TurnResult)."""
+    notes = list(result.notes)
+    remote = [c for c in result.calls if c.model != "offline"]
     first = next((c for c in remote if c.first_token_ms is not None), None)
     return {
         "latency_ms": result.latency_ms,
@@ -80,14 +94,7 @@ def turn_record(result: Any) -> dict[str, Any]:
         # from the start of the turn to the model's first token (prefetch time included)
         "first_token_ms": None if first is None else first.at_ms + (first.first_token_ms or 0),
         "prefetched": result.prefetched,
-        "corrections": sum(n.startswith("corrected ") for n in notes),
-        "moved": sum(n.startswith("moved ") and "to alternatives" in n for n in notes),
-        "unknown_ids": unknown,
-        "facts_removed": sum(n.startswith("removed from model text") for n in notes),
-        "recovered_text_calls": sum(
-            int(m.group(1)) for n in notes if (m := _RECOVERED_RE.search(n))
-        ),
-        "sent_back": sum(n.startswith("model answer sent back") for n in notes),
+        **note_counters(notes),
         "problems": dict(Counter(problem_kind(c.problem) for c in remote if c.problem)),
         "fallback": bool(result.reduced_mode or len(result.calls) > len(remote)),
         "reduced_mode": result.reduced_mode,
