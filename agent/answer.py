@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
@@ -280,12 +281,21 @@ def _reasons(
     evidence: Evidence,
     notes: list[str],
 ) -> None:
-    """Each pick's reason: the model's, cleaned and grounded in the row, else from the facts."""
+    """Each pick's reason: the model's, cleaned and grounded in the row, else from the facts.
+
+    A reason the model gave several picks word for word is about none of them ("The shopper
+    wants earbuds and they are in stock" on every card): those cards get their facts instead.
+    """
     ids = [r.product_id for r in picks]
+    said = Counter(" ".join(r.reason.lower().split()) for r in picks if r.reason.strip())
     with catalog.store.session() as session:
         products = load_products(session, ids) if ids else {}
         for rec in picks:
             product = products.get(rec.product_id)
+            if said[" ".join(rec.reason.lower().split())] > 1:
+                notes.append(f"reason of {rec.product_id} shared by several picks: from its facts")
+                rec.reason = fact_reason(rec, product, req)
+                continue
             cleaned, removed = clean_prose(rec.reason, evidence)
             notes += removed
             row = row_text(product) if product is not None else ""

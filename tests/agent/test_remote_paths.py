@@ -212,3 +212,25 @@ async def test_trimmed_reason_is_replaced_by_facts(tmp_path, stub, dummy_catalog
     assert rec.reason and "$" not in rec.reason and "%" not in rec.reason
     assert "79.99" not in r.reply and "Gucci" not in r.reply
     assert any(n.startswith("removed from model text") for n in r.notes)
+
+
+async def test_a_reason_on_every_card_is_replaced_by_each_ones_facts(
+    tmp_path, stub, dummy_catalog
+) -> None:
+    same = "The shopper wants a laptop and it is in stock."
+
+    def recommend(body: dict[str, Any]) -> Any:
+        tool = next(m for m in reversed(body["messages"]) if m["role"] == "tool")
+        ids = re.findall(r"^\[([^\]]+)\]", tool["content"], re.M)[:3]
+        items = [{"product_id": pid, "reason": same} for pid in ids]
+        items[-1]["reason"] = "a laptop"  # one of its own: kept
+        return tool_call("recommend", {"items": items})
+
+    stub.push(tool_call("search_products", SEARCH), recommend)
+    r = await turn(tmp_path, stub, dummy_catalog, "I need a laptop")
+    first, second, third = r.recommendations
+    assert same.lower()[:20] not in (first.reason + second.reason).lower()
+    assert first.reason and second.reason
+    assert "in stock" in first.reason.lower()  # the store's facts about that one
+    assert third.reason == "a laptop"
+    assert sum("shared by several picks" in n for n in r.notes) == 2
