@@ -36,6 +36,7 @@ class Proxy(http.server.BaseHTTPRequestHandler):
     """Forwards to the real endpoint; records each completion call's usage and time."""
 
     upstream = ""
+    timeout_s = 600.0
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -47,10 +48,15 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=3600) as response:  # noqa: S310
+            # the client's own timeout: when it gives up, closing this connection too makes the
+            # server stop generating, as it would for the client itself
+            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # noqa: S310
                 status, data, kind = response.status, response.read(), response.headers
         except urllib.error.HTTPError as exc:
             status, data, kind = exc.code, exc.read(), exc.headers
+        except OSError:  # timed out: the client has given up already
+            CALLS.append(_usage(b"", 504, (time.perf_counter() - started) * 1000))
+            return
         ms = (time.perf_counter() - started) * 1000
         if self.path.endswith("/chat/completions"):
             CALLS.append(_usage(data, status, ms))
@@ -144,6 +150,7 @@ async def play(env: dict[str, Any]) -> None:
 def main() -> None:
     env = json.loads(os.environ["BASELINE_SETTINGS"])
     Proxy.upstream = env["OPENAI_BASE_URL"].rstrip("/").removesuffix("/v1")
+    Proxy.timeout_s = float(env.get("SHOP_MODEL_TIMEOUT_S") or 600)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     env["OPENAI_BASE_URL"] = f"http://127.0.0.1:{server.server_address[1]}/v1"
