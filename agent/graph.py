@@ -91,9 +91,7 @@ def build_graph(
     tool_names = {t.name for t in tools}
     # the two-stage turn runs for a remote model with the offline engine beside it
     first_stage_on = prefetch and fallback is not None and model_name != "offline"
-    system = SystemMessage(
-        prompts.system_prompt(store_name, first_stage=first_stage_on)
-    )
+    system = SystemMessage(prompts.system_prompt(store_name, first_stage=first_stage_on))
     secrets = [str(system.content), *(json.dumps(s) for s in schemas)]
 
     # -- understand: the shopper's request, read the same way for every model --------------
