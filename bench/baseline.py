@@ -18,15 +18,15 @@ import os
 import subprocess
 import sys
 import tarfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench.real_model_metrics import note_counters
-from evals.graders import grade_all, scenario_passed
+from bench.real_model_metrics import note_counters, problem_kind, scenario_entry
+from evals.graders import grade_all
 from evals.scenario import Scenario, Transcript
 
 ROOT = Path(__file__).resolve().parent.parent
-GUARANTEES = ("grounding", "constraints")
 
 
 def export_tree(ref: str, dest: Path) -> str:
@@ -101,9 +101,6 @@ class Baseline:
 def baseline_record(scenario: Scenario, answer: dict[str, Any]) -> dict[str, Any]:
     """A scenario record like bench/real_model.py's, from the worker's answer, graded today."""
     transcript = Transcript.model_validate(answer["transcript"])
-    grades = grade_all(scenario, transcript)
-    by_name = {g.name: g for g in grades}
-    held = {n: bool(by_name[n].passed) if n in by_name else True for n in GUARANTEES}
     turns = []
     for turn, calls, extra in zip(transcript.turns, answer["calls"], answer["turns"], strict=False):
         notes = list(extra.get("notes") or [])
@@ -122,7 +119,7 @@ def baseline_record(scenario: Scenario, answer: dict[str, Any]) -> dict[str, Any
                 "first_token_ms": None,
                 "prefetched": False,
                 **note_counters(notes),
-                "problems": {},
+                "problems": _problems(calls),
                 "fallback": bool(extra.get("reduced_mode")),
                 "reduced_mode": bool(extra.get("reduced_mode")),
                 "tools": [t.name for t in turn.tool_calls],
@@ -131,16 +128,14 @@ def baseline_record(scenario: Scenario, answer: dict[str, Any]) -> dict[str, Any
                 "notes": notes,
             }
         )
-    return {
-        "id": scenario.id,
-        "family": scenario.family,
-        "variant": "baseline",
-        "passed": scenario_passed(grades) and not transcript.error,
-        "failing": [
-            f"{g.name}: {g.explanation}"[:200] for g in grades if g.asserted and not g.passed
-        ],
-        "guarantees": {**held, "held": all(held.values()) and not transcript.error},
-        "error": transcript.error,
-        "duration_s": round(sum(t["latency_ms"] for t in turns) / 1000, 1),
-        "turns": turns,
-    }
+    return scenario_entry(
+        (scenario.id, scenario.family),
+        "baseline",
+        grade_all(scenario, transcript),
+        transcript.error,
+        turns,
+    )
+
+
+def _problems(calls: list[dict[str, Any]]) -> dict[str, int]:
+    return dict(Counter(problem_kind(c["problem"]) for c in calls if c["problem"]))

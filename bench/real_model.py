@@ -43,6 +43,7 @@ from bench.real_model_metrics import (  # noqa: E402
     by_family,
     family_table,
     latency_ratio,
+    scenario_entry,
     side_by_side,
     summarize,
     turn_record,
@@ -51,7 +52,6 @@ from evals.runner import catalog_url, prepare_catalog, run_one  # noqa: E402
 from evals.scenario import Scenario, load_scenarios, select  # noqa: E402
 
 VARIANTS = {"loop": {"SHOP_TWO_STAGE": False}, "two-stage": {"SHOP_TWO_STAGE": True}}
-GUARANTEES = ("grounding", "constraints")
 
 
 class Recorder:
@@ -100,24 +100,15 @@ def choose(
 
 
 def scenario_record(run: Any, results: list[Any], variant: str) -> dict[str, Any]:
-    grades = {g.name: g for g in run.grades}
-    held = {name: bool(grades[name].passed) if name in grades else True for name in GUARANTEES}
-    return {
-        "id": run.scenario_id,
-        "family": run.family,
-        "variant": variant,
-        "passed": run.passed,
-        "failing": [
-            f"{g.name}: {g.explanation}"[:200] for g in run.grades if g.asserted and not g.passed
-        ],
-        "guarantees": {**held, "held": all(held.values()) and not run.transcript.error},
-        "error": run.transcript.error,
-        "duration_s": round(run.duration_ms / 1000, 1),
-        "turns": [
-            {"user": t.user, "reply": t.reply, **turn_record(r)}
-            for t, r in zip(run.transcript.turns, results, strict=False)
-        ],
-    }
+    turns = [
+        {"user": t.user, "reply": t.reply, **turn_record(r)}
+        for t, r in zip(run.transcript.turns, results, strict=False)
+    ]
+    record = scenario_entry(
+        (run.scenario_id, run.family), variant, run.grades, run.transcript.error, turns
+    )
+    record["duration_s"] = round(run.duration_ms / 1000, 1)  # grading included
+    return record
 
 
 async def run_bench(
@@ -152,21 +143,17 @@ async def run_bench(
             for v in order:
                 if v == "baseline":
                     record = await baseline.play(scenario)
-                    out[v].append(record)
-                    progress(
-                        f"[{i + 1}/{len(scenarios)}] {v:<9} {scenario.id:<36} "
-                        f"{'PASS' if record['passed'] else 'fail'} {record['duration_s']:>6.1f}s"
+                else:
+                    recorder = assistants[(v, scenario.catalog)]
+                    run = await run_one(
+                        recorder,
+                        scenario,
+                        url=catalog_url(catalogs[scenario.catalog]),
+                        run_id=f"{run_id}-{v}",
+                        repeat=0,
                     )
-                    continue
-                recorder = assistants[(v, scenario.catalog)]
-                run = await run_one(
-                    recorder,
-                    scenario,
-                    url=catalog_url(catalogs[scenario.catalog]),
-                    run_id=f"{run_id}-{v}",
-                    repeat=0,
-                )
-                record = scenario_record(run, recorder.results.get(run.transcript.thread_id, []), v)
+                    results = recorder.results.get(run.transcript.thread_id, [])
+                    record = scenario_record(run, results, v)
                 out[v].append(record)
                 progress(
                     f"[{i + 1}/{len(scenarios)}] {v:<9} {scenario.id:<36} "

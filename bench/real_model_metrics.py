@@ -105,6 +105,36 @@ def turn_record(result: Any) -> dict[str, Any]:
     }
 
 
+GUARANTEES = ("grounding", "constraints")
+
+
+def scenario_entry(
+    ids: tuple[str, str | None],
+    variant: str,
+    grades: list[Any],
+    error: str | None,
+    turns: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """One scenario's record (`ids`: its id and family): pass, failing grades, guarantees,
+    turns. Its guarantees held when its grounding and constraints checks pass, asserted or
+    not."""
+    by_name = {g.name: g for g in grades}
+    held = {n: bool(by_name[n].passed) if n in by_name else True for n in GUARANTEES}
+    return {
+        "id": ids[0],
+        "family": ids[1],
+        "variant": variant,
+        "passed": all(g.passed for g in grades if g.asserted) and not error,
+        "failing": [
+            f"{g.name}: {g.explanation}"[:200] for g in grades if g.asserted and not g.passed
+        ],
+        "guarantees": {**held, "held": all(held.values()) and not error},
+        "error": error,
+        "duration_s": round(sum(t["latency_ms"] for t in turns) / 1000, 1),
+        "turns": turns,
+    }
+
+
 COUNTERS = (
     "corrections",
     "moved",

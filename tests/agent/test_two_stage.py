@@ -73,12 +73,9 @@ async def test_prefix_is_the_same_with_and_without_two_stages(
     # search that never comes, a model recommends invented ids instead of searching
     two_stage, loop_prompt = stub.requests[1], stub.requests[2]
     assert two_stage["tools"] == loop_prompt["tools"]
-    assert (
-        two_stage["messages"][0]["content"].replace(FIRST_STAGE_RULE, "")
-        == (loop_prompt["messages"][0]["content"])
-    )
-    assert "already searched" in two_stage["messages"][0]["content"]
-    assert "already searched" not in loop_prompt["messages"][0]["content"]
+    with_rule, without = two_stage["messages"][0]["content"], loop_prompt["messages"][0]["content"]
+    assert with_rule.replace(FIRST_STAGE_RULE, "") == without
+    assert "already searched" in with_rule and "already searched" not in without
     # the per-turn state rides last, in the current message only
     second = stub.requests[1]["messages"]
     note = "<store_note>\n"  # (the system prompt names the tag too)
