@@ -42,6 +42,7 @@ from catalog.filter_index import FilterIndex
 from catalog.index import DenseHit, VectorIndex
 from catalog.models import Product, Variant
 from catalog.store import CatalogStore, search_tokens
+from catalog.topic import TOPIC_NEIGHBOURS, about, confirmed, topic_codes
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,9 @@ class SearchResult:
     unknown: UnknownValue | None = None
     applied: dict[str, Any] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # with filters and no category: the ranked products in the categories the request is
+    # about (catalog/topic.py), which rank first; None when the request has no clear topic
+    on_topic: set[str] | None = None
 
 
 def rrf(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> dict[str, float]:
@@ -211,6 +215,7 @@ class Searcher:
         dense: list[tuple[str, float]] = []
         best_any = 0.0
         lexical: list[str] = []
+        near: list[str] = []
         if query.strip():
             t0 = time.perf_counter()
             vector = self.embed_query(query)
@@ -227,7 +232,7 @@ class Searcher:
             lexical = self._lexical(query, depth, widen=False, mask=mask, scope=scope)
             result.timings_ms["lexical"] = _ms(t0)
             try:
-                (dense, best_any), result.timings_ms["dense"] = future.result(
+                (dense, best_any, near), result.timings_ms["dense"] = future.result(
                     timeout=self.dense_timeout_s
                 )
             except Exception as exc:  # noqa: BLE001 - any vector-store failure degrades
@@ -247,7 +252,18 @@ class Searcher:
         else:
             similarity = dict(dense)
             fused = rrf([[pid for pid, _ in dense], lexical])
-        top = sorted(fused, key=lambda pid: (-fused[pid], pid))[:k]
+        ranked = sorted(fused, key=lambda pid: (-fused[pid], pid))
+        if near and not rc.categories:
+            # filtered, with no category asked: what the request is about first (catalog/topic.py)
+            filters = self.snapshot().filters
+            topic = topic_codes(near, filters.row, filters.category)
+            if topic:
+                words = self._lexical(query, TOPIC_NEIGHBOURS, widen=False)
+                topic = confirmed(topic, words, filters.row, filters.category)
+            if topic:
+                result.on_topic = set(about(ranked, topic, filters.row, filters.category))
+                ranked = sorted(ranked, key=lambda pid: pid not in result.on_topic)  # stable
+        top = ranked[:k]
         t0 = time.perf_counter()
         result.hits = self._hydrate(top, rc, fused, similarity, dense, lexical)
         result.timings_ms["hydrate"] = _ms(t0)
@@ -339,8 +355,9 @@ class Searcher:
 
     def _dense_ranked(
         self, vector: np.ndarray, depth: int, mask: np.ndarray | None
-    ) -> tuple[list[tuple[str, float]], float]:
-        """Qualifying (id, similarity) best first, and the best similarity in the catalog.
+    ) -> tuple[list[tuple[str, float]], float, list[str]]:
+        """Qualifying (id, similarity) best first, the best similarity in the catalog, and the
+        nearest products whatever the filter (best first; what the request is about).
 
         Chroma's nearest neighbours are over-fetched and checked against the filter mask;
         when too few of them qualify, every qualifying product is scored exactly instead.
@@ -354,19 +371,20 @@ class Searcher:
                 # exactly over SQL's products instead.
                 everything = np.ones(len(self.snapshot().filters.ids), dtype=bool)
                 exact = self._exact(vector, everything, depth)
-                return exact, max((score for _, score in exact), default=0.0)
-            return [(h.product_id, h.similarity) for h in hits], _best(hits)
+                return exact, max((score for _, score in exact), default=0.0), []
+            return [(h.product_id, h.similarity) for h in hits], _best(hits), []
         total = index.count()
-        hits = index.query(vector, min(total, max(depth * 4, 100)))
+        hits = index.query(vector, min(total, max(depth * 4, TOPIC_NEIGHBOURS)))
         row = self.snapshot().filters.row
         found = [
             (h.product_id, h.similarity)
             for h in hits
             if h.product_id in row and mask[row[h.product_id]]
         ]
+        near = [h.product_id for h in hits]
         if len(found) >= depth or len(hits) >= total:
-            return found[:depth], _best(hits)
-        return self._exact(vector, mask, depth), _best(hits)
+            return found[:depth], _best(hits), near
+        return self._exact(vector, mask, depth), _best(hits), near
 
     def _known(self, ids: list[str]) -> set[str]:
         """Which of `ids` are products in SQL (one indexed lookup)."""

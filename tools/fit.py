@@ -183,10 +183,8 @@ class Rules:
             out.append(Violation(code="brand_not_requested", detail=f"not {wanted}"))
         if brand and brand in self.excluded_brands:
             out.append(Violation(code="brand_excluded", detail=f"{product.brand} is excluded"))
-        title = f" {fold(product.title)} "
-        for term in r.exclude_terms:
-            if f" {fold(term)} " in title or f" {fold(term)}s " in title:
-                out.append(Violation(code="excluded_term", detail=f"is a {term}, excluded"))
+        for term in excluded_terms_in(r, product.title):
+            out.append(Violation(code="excluded_term", detail=f"is a {term}, excluded"))
         if self.categories and normalize_value(product.category) not in self.categories:
             wanted = " or ".join(required_categories(r))
             out.append(
@@ -251,3 +249,13 @@ def _attribute_miss(product: Product, want: AttributeWant) -> str | None:
         "approx": abs(value - want.value) <= max(0.5, want.slack() * abs(want.value)),
     }[want.op]
     return None if ok else f"{name} is {value:g}, not {want.label}"
+
+
+def excluded_terms_in(request: ShopperRequest, title: str) -> list[str]:
+    """The words the shopper ruled out ("no headlamp") that `title` names, singular or plural."""
+    folded = f" {fold(title)} "
+    return [
+        term
+        for term in request.exclude_terms
+        if f" {fold(term)} " in folded or f" {fold(term)}s " in folded
+    ]

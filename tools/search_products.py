@@ -9,10 +9,15 @@ from langchain_core.tools import BaseTool, tool
 from langgraph.prebuilt import InjectedState
 
 from catalog.constraints import Constraints
+from catalog.normalize import normalize_value
 from catalog.search import SearchResult
 from catalog.service import Catalog
+from tools.fit import excluded_terms_in
 from tools.rendering import as_data, clean, item_line
-from tools.request import request_in
+from tools.request import ShopperRequest, request_in
+
+# extra hits fetched when the shopper ruled some out, so a page of them still leaves a result
+EXCLUSION_HEADROOM = 10
 
 # (query, candidate items) -> items best first; e.g. agent.rerank.LLMReranker. It may carry a
 # `candidates` attribute: how many hits to retrieve for it (default 20).
@@ -33,13 +38,19 @@ def run_search(
     constraints: Constraints,
     limit: int,
     reranker: Reranker | None = None,
+    ruled_out: Callable[[dict[str, Any]], bool] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The search itself (also used by the offline planner's fallbacks and the evals).
 
     With a `reranker`, more candidates are retrieved and it picks and orders what is shown.
+    `ruled_out(item)`: what the shopper excluded by a word or a brand ("no headlamps") is left
+    out of the result while anything else is found (every pick is checked against it anyway;
+    leaving it out keeps the candidates the model reads to what can be picked).
     """
     rerank = reranker is not None and bool(query.strip())
     k = max(limit, int(getattr(reranker, "candidates", 20))) if rerank else limit
+    if ruled_out is not None:
+        k += EXCLUSION_HEADROOM
     try:
         result = catalog.searcher.search(query, constraints, k=k)
     except Exception as exc:  # noqa: BLE001 - a tool never raises
@@ -68,6 +79,12 @@ def run_search(
             "Retry with one of these, or without that filter."
         ), artifact
     items = _hit_items(result)
+    if result.on_topic is not None:
+        # only what the request is about: "camping" around $60 is not a "Campfire" hoodie
+        # (catalog/topic.py); with none of it left, the shopper hears so, with alternatives
+        items = [i for i in items if i["id"] in result.on_topic]
+    if ruled_out is not None:
+        items = [i for i in items if not ruled_out(i)]
     notes: list[str] = []
     if result.degraded:
         notes.append(
@@ -77,6 +94,8 @@ def run_search(
     filtered = bool(constraints.category or constraints.brand)
     if not items or (result.no_match and not filtered):
         alternatives = nearest_alternatives(catalog, query, constraints, limit=4)
+        if ruled_out is not None:
+            alternatives = [a for a in alternatives if not ruled_out(a)]
         artifact["alternatives"] = [a["id"] for a in alternatives]
         artifact["ids"] = [a["id"] for a in alternatives]
         artifact["items"] = alternatives
@@ -104,7 +123,11 @@ def run_search(
     header = f"{len(items)} products match {clean(query, 120)!r}" + (
         f" (filters: {applied})" if applied else ""
     )
-    lines = [item_line(i, category="category" not in result.applied) for i in items]
+    # what the header's filters already say is not repeated on every line (prompt tokens)
+    lines = [
+        item_line(i, category="category" not in result.applied, stock=not constraints.in_stock)
+        for i in items
+    ]
     return as_data(" ".join([*notes, header + ":"]), lines), artifact
 
 
@@ -140,6 +163,18 @@ def nearest_alternatives(
         return []
     except Exception:  # noqa: BLE001
         return []
+
+
+def ruled_out_by(req: ShopperRequest) -> Callable[[dict[str, Any]], bool]:
+    """Whether a hit is something the shopper ruled out by a word of its title or its brand."""
+    brands = {normalize_value(b) for b in req.exclude_brands}
+
+    def ruled_out(item: dict[str, Any]) -> bool:
+        if normalize_value(str(item.get("brand") or "")) in brands:
+            return True
+        return bool(excluded_terms_in(req, str(item.get("title") or "")))
+
+    return ruled_out
 
 
 def make_search_products(catalog: Catalog, reranker: Reranker | None = None) -> BaseTool:
@@ -187,6 +222,13 @@ def make_search_products(catalog: Catalog, reranker: Reranker | None = None) -> 
             )
         except Exception as exc:  # noqa: BLE001
             return f"invalid filters: {exc}", {"tool": "search_products", "ids": []}
-        return run_search(catalog, query, constraints, max(1, min(int(limit), 20)), reranker)
+        return run_search(
+            catalog,
+            query,
+            constraints,
+            max(1, min(int(limit), 20)),
+            reranker,
+            ruled_out=ruled_out_by(req) if req.exclude_terms or req.exclude_brands else None,
+        )
 
     return search_products
