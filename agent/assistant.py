@@ -59,7 +59,7 @@ class Assistant:
         self.model = model
         self.model_name = model_name
         self.engine = engine
-        self.tools = make_tools(catalog, reranker=reranker)
+        self.tools = make_tools(catalog, reranker=reranker, model_reasons=self.model_reasons)
         # [issue-12] time is injected (agent/clock.py); the guard bounds each turn by one
         # deadline and answers without memory when conversation storage fails.
         self.clock = clock
@@ -118,7 +118,13 @@ class Assistant:
             # issue 14: the two-stage turn and streamed calls, for a remote endpoint's model
             prefetch=self.settings.two_stage and self.settings.remote_model,
             stream=self.settings.model_stream and self.settings.remote_model,
+            model_reasons=self.model_reasons,
         )
+
+    @property
+    def model_reasons(self) -> bool:
+        """Whether recommend asks the model for a reason per pick (SHOP_CARD_REASONS)."""
+        return not (self.settings.remote_model and self.settings.card_reasons == "store")
 
     async def aclose(self) -> None:
         """Close the checkpointer connection this assistant opened."""

@@ -80,9 +80,10 @@ def build_graph(
     model_name: str = "offline",
     prefetch: bool = False,
     stream: bool = False,
+    model_reasons: bool = True,
 ) -> Any:
     """Compile the agent graph (`prefetch` and `stream` apply to a remote model with an
-    offline `fallback`)."""
+    offline `fallback`; `model_reasons` says what the recommend tool in `tools` asks for)."""
     data_tools = [t for t in tools if t.name not in TERMINAL_TOOLS]
     schemas = tool_schemas(tools)
     schema_tokens = count_tools(schemas)
@@ -91,7 +92,9 @@ def build_graph(
     tool_names = {t.name for t in tools}
     # the two-stage turn runs for a remote model with the offline engine beside it
     first_stage_on = prefetch and fallback is not None and model_name != "offline"
-    system = SystemMessage(prompts.system_prompt(store_name, first_stage=first_stage_on))
+    system = SystemMessage(
+        prompts.system_prompt(store_name, first_stage=first_stage_on, model_reasons=model_reasons)
+    )
     secrets = [str(system.content), *(json.dumps(s) for s in schemas)]
 
     # -- understand: the shopper's request, read the same way for every model --------------

@@ -12,7 +12,7 @@ store keeps it, and the cards shown so far, numbered as the shopper saw them ("t
 one" is #2). Follow it. The store checks every pick against it: an item that breaks it is \
 shown only as an alternative.
 {first_stage}- End EVERY turn with one terminal tool: recommend (1-4 products from tool \
-results, best first, each with a short reason about fit and taste), ask_clarifying_question \
+results, best first, {reasons}), ask_clarifying_question \
 (one short question when the request is too vague) or reply (no products: an answer, or an \
 honest "we don't carry that").
 - The store shows prices, stock, discounts and policies itself: never write a price, a \
@@ -28,10 +28,18 @@ follows it), pick from that result with recommend; search again only when nothin
 """
 
 
-def system_prompt(store_name: str, *, first_stage: bool) -> str:
+# What recommend asks for (tools/recommend.py, SHOP_CARD_REASONS): the model's reasons, or
+# only the picks while the store renders each card's reason from its facts.
+MODEL_REASONS = "each with a short reason about fit and taste"
+STORE_REASONS = "the store writes each card's reason from its facts"
+
+
+def system_prompt(store_name: str, *, first_stage: bool, model_reasons: bool = True) -> str:
     """The system prompt: fixed for a deployment (byte-identical across calls and turns)."""
     return SYSTEM_PROMPT.format(
-        store_name=store_name, first_stage=FIRST_STAGE_RULE if first_stage else ""
+        store_name=store_name,
+        first_stage=FIRST_STAGE_RULE if first_stage else "",
+        reasons=MODEL_REASONS if model_reasons else STORE_REASONS,
     )
 
 

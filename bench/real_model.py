@@ -7,7 +7,8 @@
 Each selected scenario runs once per variant, the variants one after the other on the same
 scenario (their order alternating from one scenario to the next, so neither always finds the
 server's prompt cache warmed by the other): `loop` is the model loop alone (SHOP_TWO_STAGE=false),
-`two-stage` retrieves from the shopper's request first (agent/prefetch.py). Model calls stream
+`two-stage` retrieves from the shopper's request first (agent/prefetch.py), and
+`two-stage-store-reasons` also leaves every card's reason to the store. Model calls stream
 (time to first token). Scenarios are graded by the eval graders (evals/); a scenario's
 guarantees held when its grounding and constraints checks hold (every pick fits what the
 shopper asked, no price or stock figure in the reply that the catalog does not back), whether
@@ -51,7 +52,12 @@ from bench.real_model_metrics import (  # noqa: E402
 from evals.runner import catalog_url, prepare_catalog, run_one  # noqa: E402
 from evals.scenario import Scenario, load_scenarios, select  # noqa: E402
 
-VARIANTS = {"loop": {"SHOP_TWO_STAGE": False}, "two-stage": {"SHOP_TWO_STAGE": True}}
+VARIANTS = {
+    "loop": {"SHOP_TWO_STAGE": False},
+    "two-stage": {"SHOP_TWO_STAGE": True},
+    # the two-stage turn where the store writes every card's reason (SHOP_CARD_REASONS=store)
+    "two-stage-store-reasons": {"SHOP_TWO_STAGE": True, "SHOP_CARD_REASONS": "store"},
+}
 
 
 class Recorder:
@@ -177,23 +183,32 @@ def report(
     families = {v: by_family(r) for v, r in records.items()}
     ratio = latency_ratio(overall, "loop", "two-stage")
     over_baseline = latency_ratio(overall, "baseline", "two-stage")
+    # every variant's median over the baseline's (and over the loop's)
+    ratios = {
+        base: {v: latency_ratio(overall, base, v) for v in records if v not in (base, "baseline")}
+        for base in ("baseline", "loop")
+        if base in records
+    }
     data = {
         "meta": meta,
         "overall": overall,
         "by_family": families,
         "two_stage_over_loop_p50": ratio,
         "two_stage_over_baseline_p50": over_baseline,
+        "p50_ratios": ratios,
         "scenarios": records,
     }
     parts = [f"`{meta['command']}`", "", side_by_side(overall), ""]
-    if ratio is not None:
-        parts += [f"Median turn latency, two-stage / loop: {ratio:.2f}", ""]
-    if over_baseline is not None:
-        parts += [
-            f"Median turn latency, two-stage / baseline ({meta['baseline'][:7]}, played by that "
-            f"commit's code, graded by today's graders): {over_baseline:.2f}",
-            "",
-        ]
+    for base, by_variant in ratios.items():
+        label = (
+            f"baseline ({meta['baseline'][:7]}, played by that commit's code, graded by "
+            "today's graders)"
+            if base == "baseline"
+            else base
+        )
+        for v, r in by_variant.items():
+            if r is not None:
+                parts += [f"Median turn latency, {v} / {label}: {r:.2f}", ""]
     for v in records:
         parts += [family_table(v, families[v], overall[v]), ""]
     broken = [

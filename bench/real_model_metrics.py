@@ -63,6 +63,12 @@ def note_counters(notes: list[str]) -> dict[str, int]:
             int(m.group(1)) for n in notes if (m := _RECOVERED_RE.search(n))
         ),
         "sent_back": sum(n.startswith("model answer sent back") for n in notes),
+        # a model's card reason the store could not keep as written (agent/answer._reasons)
+        "reasons_replaced": sum(
+            n.startswith("reason of ")
+            and ("shared by several picks" in n or "trimmed to supported facts" in n)
+            for n in notes
+        ),
     }
 
 
@@ -142,6 +148,7 @@ COUNTERS = (
     "facts_removed",
     "recovered_text_calls",
     "sent_back",
+    "reasons_replaced",
 )
 
 
@@ -184,7 +191,8 @@ def summarize(scenarios: list[dict[str, Any]]) -> dict[str, Any]:
         "tokens_estimated": any(t["estimated"] for t in turns),
         "prefetched_turns": sum(t["prefetched"] for t in turns),
         "fallback_turns": sum(t["fallback"] for t in turns),
-        **{k: sum(t[k] for t in turns) for k in COUNTERS},
+        "picks": sum(t.get("recommendations", 0) for t in turns),
+        **{k: sum(t.get(k, 0) for t in turns) for k in COUNTERS},
         "problems": dict(problems),
     }
 
@@ -249,6 +257,10 @@ SIDE_BY_SIDE: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
     ("facts removed from model text", lambda s: str(s["facts_removed"])),
     ("tool calls recovered from text", lambda s: str(s["recovered_text_calls"])),
     ("answers sent back", lambda s: str(s["sent_back"])),
+    (
+        "model reasons replaced by the store / picks",
+        lambda s: f"{s.get('reasons_replaced', 0)} / {s.get('picks', 0)}",
+    ),
     (
         "model problems",
         lambda s: ", ".join(f"{k} {v}" for k, v in sorted(s["problems"].items())) or "-",

@@ -33,6 +33,15 @@ class RecItem(BaseModel):
     )
 
 
+class RecPick(BaseModel):
+    """One product the model recommends, where the store writes every card's reason."""
+
+    product_id: str
+    variant_id: str | None = Field(
+        default=None, description="optional: the store picks the variant that fits"
+    )
+
+
 def need_label(req: ShopperRequest, picks: list[Recommendation] | None = None) -> str:
     """What the shopper is after, in catalog words ("hiking boots"): the requested categories,
     else the picks' own category when they share one. Never the shopper's raw words, which
@@ -147,8 +156,31 @@ def fact_reason(rec: Recommendation, product: Product | None, req: ShopperReques
     return text[:1].upper() + text[1:]
 
 
-def make_recommend() -> BaseTool:
-    """The recommend tool (executed by the graph's finalize node, not the ToolNode)."""
+def make_recommend(*, model_reasons: bool = True) -> BaseTool:
+    """The recommend tool (executed by the graph's finalize node, not the ToolNode).
+
+    With `model_reasons=False` the model names and orders the picks only, and every card's
+    reason is rendered from the row and the request (`fact_reason`). On a small model served
+    from a CPU most of a turn is the JSON it writes, and most reasons such a model writes
+    are generic ("The shopper wants X and it is in stock" on every card) and get replaced by
+    the facts anyway (bench/real_model.py counts them), so the store skips asking for them.
+    """
+    if not model_reasons:
+
+        @tool("recommend")
+        def recommend_picks(items: list[RecPick], message: str = "") -> str:
+            """Final answer: 1-4 products from tool results, best first. The store adds title,
+            price, stock and each card's reason from its facts, and checks each pick against
+            the shopper's request.
+
+            Args:
+                items: the picks, best first.
+                message: one short sentence about why these suit the shopper (no titles,
+                    prices or numbers).
+            """
+            return "recommendations sent"
+
+        return recommend_picks
 
     @tool("recommend")
     def recommend(items: list[RecItem], message: str = "") -> str:

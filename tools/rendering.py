@@ -72,8 +72,9 @@ def variant_dict(product: Product, variant: Variant) -> dict[str, Any]:
     }
 
 
-def item_line(item: dict[str, Any], *, category: bool = True) -> str:
-    """One product as a line for the model; `category=False` when the header already says it.
+def item_line(item: dict[str, Any], *, category: bool = True, stock: bool = True) -> str:
+    """One product as a line for the model; `category=False` / `stock=False` when the header
+    already says it (a category filter; an in-stock-only filter).
 
     A list is read by the model before it writes anything, so each line carries only what a
     pick is chosen on (~33 tokens, down from ~52): the brand is left out when the title starts
@@ -90,7 +91,8 @@ def item_line(item: dict[str, Any], *, category: bool = True) -> str:
     parts.append(money(item["price"], item.get("currency", "USD")))
     if item.get("variant"):
         parts.append(clean(options_text(item["variant"])))
-    parts.append(stock_text(item["in_stock"], None))
+    if stock or not item["in_stock"]:
+        parts.append(stock_text(item["in_stock"], None))
     if item.get("rating") is not None:
         parts.append(f"rating {item['rating']:.1f}")
     return " | ".join(parts)

@@ -18,8 +18,11 @@ from tools.store_policy import make_store_policy
 TERMINAL_TOOLS = frozenset({"recommend", "ask_clarifying_question", "reply"})
 
 
-def make_tools(catalog: Catalog, reranker: Reranker | None = None) -> list[BaseTool]:
-    """All tools, data tools first, terminal tools last; `reranker` orders search results."""
+def make_tools(
+    catalog: Catalog, reranker: Reranker | None = None, *, model_reasons: bool = True
+) -> list[BaseTool]:
+    """All tools, data tools first, terminal tools last; `reranker` orders search results;
+    `model_reasons=False`: recommend asks for no reasons (the store writes every card's)."""
     return [
         make_search_products(catalog, reranker),
         make_browse_by_price(catalog),
@@ -27,7 +30,7 @@ def make_tools(catalog: Catalog, reranker: Reranker | None = None) -> list[BaseT
         make_check_inventory(catalog),
         make_compare_products(catalog),
         make_store_policy(catalog),
-        make_recommend(),
+        make_recommend(model_reasons=model_reasons),
         make_ask_clarifying_question(),
         make_reply(),
     ]
