@@ -19,6 +19,7 @@ from agent.clock import SYSTEM_CLOCK, Clock
 from agent.graph import build_graph
 from agent.logging import request_id_var
 from agent.offline import OfflineEngine, make_engine
+from agent.reason_policy import ReasonPolicy
 from agent.settings import Settings
 from agent.state import TurnScratch
 from agent.storage_health import StorageHealth, StorageUnavailable, is_storage_error
@@ -59,6 +60,10 @@ class Assistant:
         self.model = model
         self.model_name = model_name
         self.engine = engine
+        # who writes card reasons: the model, the store, or the model until the store has had
+        # to replace most of them (agent/reason_policy.py)
+        self.reasons = ReasonPolicy(settings.card_reasons if settings.remote_model else "model")
+        self._reranker = reranker
         self.tools = make_tools(catalog, reranker=reranker, model_reasons=self.model_reasons)
         # [issue-12] time is injected (agent/clock.py); the guard bounds each turn by one
         # deadline and answers without memory when conversation storage fails.
@@ -124,7 +129,17 @@ class Assistant:
     @property
     def model_reasons(self) -> bool:
         """Whether recommend asks the model for a reason per pick (SHOP_CARD_REASONS)."""
-        return not (self.settings.remote_model and self.settings.card_reasons == "store")
+        return self.reasons.model_writes()
+
+    def _reasons_from_store(self) -> None:
+        """`auto` stopped asking the model for reasons: tools and prompt without them, once.
+
+        Turns already running finish on the graph they started with."""
+        self.tools = make_tools(self.catalog, reranker=self._reranker, model_reasons=False)
+        if self._graph is not None:
+            self._graph = self._compile(self._checkpointer)
+        self._memoryless_graph = None
+        log.info("card reasons: the store writes them from now on (%s)", self.reasons.summary())
 
     async def aclose(self) -> None:
         """Close the checkpointer connection this assistant opened."""
@@ -357,6 +372,8 @@ class Assistant:
             final_turn, tool_calls, thread_id, started, self.settings, self.model_name
         )
         result.request_id = request_id
+        if self.reasons.record(result):
+            self._reasons_from_store()
         for chunk in chunks(result.reply):
             yield TurnEvent(type="token", text=chunk)
         if message_id and not memoryless:

@@ -45,9 +45,9 @@ class Settings(BaseSettings):
     # retrieve from the shopper's request first, so one model call can rank and explain
     two_stage: bool = Field(True, alias="SHOP_TWO_STAGE")
     # who writes a card's reason with a remote model: the model (recommend asks for one per
-    # pick), or the store from the row and the request (fewer tokens to write; for small
-    # models served from a CPU, whose reasons are mostly generic)
-    card_reasons: Literal["model", "store"] = Field("model", alias="SHOP_CARD_REASONS")
+    # pick), the store (from the row and the request), or auto: the model until the store has
+    # had to replace most of its recent reasons (agent/reason_policy.py)
+    card_reasons: Literal["auto", "model", "store"] = Field("auto", alias="SHOP_CARD_REASONS")
     rerank: bool = Field(False, alias="SHOP_RERANK")
     breaker_failures: int = Field(3, alias="SHOP_BREAKER_FAILURES")
     breaker_cooldown_s: float = Field(60.0, alias="SHOP_BREAKER_COOLDOWN_S")

@@ -34,12 +34,12 @@ class RecItem(BaseModel):
 
 
 class RecPick(BaseModel):
-    """One product the model recommends, where the store writes every card's reason."""
+    """One product the model recommends, where the store writes every card's reason.
+
+    Its id only: the store picks the variant that fits the request (fit.best_variant). Offered
+    an optional variant id, a small model fills it with whatever it has ("size 10")."""
 
     product_id: str
-    variant_id: str | None = Field(
-        default=None, description="optional: the store picks the variant that fits"
-    )
 
 
 def need_label(req: ShopperRequest, picks: list[Recommendation] | None = None) -> str:
@@ -159,11 +159,9 @@ def fact_reason(rec: Recommendation, product: Product | None, req: ShopperReques
 def make_recommend(*, model_reasons: bool = True) -> BaseTool:
     """The recommend tool (executed by the graph's finalize node, not the ToolNode).
 
-    With `model_reasons=False` the model names and orders the picks only, and every card's
-    reason is rendered from the row and the request (`fact_reason`). On a small model served
-    from a CPU most of a turn is the JSON it writes, and most reasons such a model writes
-    are generic ("The shopper wants X and it is in stock" on every card) and get replaced by
-    the facts anyway (bench/real_model.py counts them), so the store skips asking for them.
+    With `model_reasons=False` the model names and orders the picks only (ids, no variant),
+    and every card's reason is rendered from the row and the request (`fact_reason`): who
+    asks for reasons is agent/reason_policy.py's decision (SHOP_CARD_REASONS).
     """
     if not model_reasons:
 

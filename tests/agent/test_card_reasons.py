@@ -11,9 +11,11 @@ import pytest
 
 from agent.assistant import build_assistant
 from agent.prompts import MODEL_REASONS, STORE_REASONS
+from agent.reason_policy import ReasonPolicy
 from tests.agent.stub_server import StubServer, tool_call, validate
 from tests.agent.test_openai_stub import first_listed_id
 from tests.agent.test_two_stage import prefix, remote
+from tools.contracts import ModelCall, Recommendation, TurnResult
 
 
 @pytest.fixture
@@ -44,7 +46,7 @@ async def test_store_reasons_ask_for_picks_only(tmp_path, stub, dummy_catalog) -
     again = await a.arun("now a smartphone under $1000", thread_id="s")
     await a.aclose()
     first = stub.requests[0]
-    assert "reason" not in recommend_schema(first) and "product_id" in recommend_schema(first)
+    assert list(recommend_schema(first)) == ["product_id"]  # no reason, no variant id
     system = first["messages"][0]["content"]
     assert STORE_REASONS in system and MODEL_REASONS not in system
     # still one prefix for the deployment: byte-identical across calls and turns
@@ -59,7 +61,7 @@ async def test_store_reasons_ask_for_picks_only(tmp_path, stub, dummy_catalog) -
         validate(body)
 
 
-async def test_model_reasons_are_the_default(tmp_path, stub, dummy_catalog) -> None:
+async def test_the_model_writes_reasons_at_first(tmp_path, stub, dummy_catalog) -> None:
     stub.push(
         lambda body: tool_call(
             "recommend",
@@ -72,3 +74,90 @@ async def test_model_reasons_are_the_default(tmp_path, stub, dummy_catalog) -> N
     body = stub.requests[0]
     assert "reason" in recommend_schema(body) and MODEL_REASONS in body["messages"][0]["content"]
     assert r.recommendations and r.recommendations[0].reason.lower() == "a laptop"
+
+
+def turn(replaced: int, picks: int = 4, *, model: str = "remote", reduced: bool = False) -> Any:
+    recs = [
+        Recommendation(product_id=f"p{i}", title="t", price=1.0, currency="USD", in_stock=True)
+        for i in range(picks)
+    ]
+    notes = [f"reason of p{i} trimmed to supported facts" for i in range(replaced)]
+    return TurnResult(
+        reply="",
+        recommendations=recs,
+        notes=notes,
+        calls=[ModelCall(model=model)],
+        reduced_mode=reduced,
+    )
+
+
+def test_policy_decides_on_a_full_window_of_model_reasons() -> None:
+    policy = ReasonPolicy("auto")
+    # turns the model did not answer do not count
+    assert not policy.record(turn(4, model="offline")) and not policy.record(turn(4, reduced=True))
+    assert not policy.record(turn(3)) and not policy.record(turn(2))  # 5 of 8: not full yet
+    assert policy.model_writes()
+    assert policy.record(turn(1))  # 6 of 12 replaced: the store writes them from now on
+    assert not policy.model_writes() and not policy.record(turn(4))
+    kept = ReasonPolicy("auto")
+    for _ in range(5):
+        assert not kept.record(turn(1))  # 1 in 4: the model's reasons are worth asking for
+    assert kept.model_writes()
+    fixed = ReasonPolicy("model")
+    assert not any(fixed.record(turn(4)) for _ in range(5)) and fixed.model_writes()
+    assert not ReasonPolicy("store").model_writes()
+
+
+def same_reason_everywhere(body: dict[str, Any]) -> Any:
+    """Four picks with one generic reason, as a small model writes them."""
+    ids = listed_ids(body)[:4]
+    reason = "The shopper wants this and it is in stock."
+    return tool_call("recommend", {"items": [{"product_id": i, "reason": reason} for i in ids]})
+
+
+REQUESTS = [
+    "a laptop under $2000",
+    "a smartphone under $1500",
+    "some perfume",
+    "a laptop under $1500",
+    "skincare",
+]
+
+
+async def test_auto_stops_asking_once_most_reasons_are_replaced(
+    tmp_path, stub, dummy_catalog
+) -> None:
+    stub.push(*[same_reason_everywhere] * 4, picks_only)
+    a = build_assistant(remote(tmp_path, stub), dummy_catalog)  # SHOP_CARD_REASONS=auto
+    assert a.settings.card_reasons == "auto" and a.model_reasons
+    results = [await a.arun(text, thread_id=f"t{i}") for i, text in enumerate(REQUESTS)]
+    await a.aclose()
+    picks = [len(r.recommendations) for r in results[:4]]
+    assert all(picks)
+    # asked for reasons until the store had replaced a window's worth of them, then not
+    switched = next(
+        i for i, body in enumerate(stub.requests) if "reason" not in recommend_schema(body)
+    )
+    assert sum(picks[:switched]) >= 12 > sum(picks[: switched - 1])
+    for body in stub.requests[:switched]:
+        assert MODEL_REASONS in body["messages"][0]["content"]
+    for body in stub.requests[switched:]:
+        assert STORE_REASONS in body["messages"][0]["content"]
+        assert list(recommend_schema(body)) == ["product_id"]
+    assert not a.model_reasons and all(r.reason for r in results[-1].recommendations)
+
+
+async def test_auto_keeps_reasons_the_store_can_use(tmp_path, stub, dummy_catalog) -> None:
+    def own_words(body: dict[str, Any]) -> Any:  # a reason per pick, from its own title
+        tool = next(m for m in reversed(body["messages"]) if m["role"] == "tool")
+        lines = re.findall(r"^\[([^\]]+)\] ([^|]+)", tool["content"], re.M)[:4]
+        items = [{"product_id": pid, "reason": title.strip()} for pid, title in lines]
+        return tool_call("recommend", {"items": items})
+
+    stub.push(*[own_words] * 5)
+    a = build_assistant(remote(tmp_path, stub), dummy_catalog)
+    for i, text in enumerate(REQUESTS):
+        await a.arun(text, thread_id=f"k{i}")
+    await a.aclose()
+    assert a.model_reasons
+    assert all("reason" in recommend_schema(body) for body in stub.requests)
