@@ -19,12 +19,14 @@ from collections import Counter
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from sqlalchemy import select
 
 from agent import prompts
 from agent.facts import Evidence, clean_prose, evidence_for
 from agent.guards import ground_reason, row_text
 from agent.state import ShopState, request_of, turn_of
 from agent.understand import record_shown
+from catalog.models import Variant
 from tools.contracts import Alternative, Comparison, Recommendation
 from tools.fit import Candidate, Checked, as_recommendation, check, required_categories
 from tools.recommend import (
@@ -84,6 +86,7 @@ def make_finalize(catalog: Any, *, secrets: list[str]) -> Any:
             kind = "recommend" if items else "reply"
         seen = set(state.get("seen_ids") or []) | set(gathered) | {s.product_id for s in req.shown}
         if kind == "recommend":
+            items = _variants_as_products(catalog, items, seen, turn.notes)
             unknown = [c.product_id for c in items if c.product_id not in seen]
             known = [c for c in items if c.product_id in seen]
             if unknown and not known and not turn.rejected and terminal is not None:
@@ -234,6 +237,30 @@ def _needs_retry(kind: str, text: str, this_turn: list[BaseMessage]) -> str | No
         if found:
             return "the search just returned matching products: recommend them instead"
     return None
+
+
+def _variants_as_products(
+    catalog: Any, items: list[Candidate], seen: set[str], notes: list[str]
+) -> list[Candidate]:
+    """A pick named by a variant id of a product a tool returned ("ELE-00061-BLK", read off
+    check_inventory) is that product in that variant, not an unknown id."""
+    unknown = [c.product_id for c in items if c.product_id not in seen]
+    if not unknown or catalog is None:
+        return items
+    try:
+        with catalog.store.session() as session:
+            rows = session.execute(
+                select(Variant.id, Variant.product_id).where(Variant.id.in_(unknown))
+            ).all()
+    except Exception:  # noqa: BLE001 - the ids stay unknown and are rejected as such
+        return items
+    owner = {vid: pid for vid, pid in rows if pid in seen}
+    if owner:
+        notes.append(f"read variant ids as their products: {sorted(owner)}")
+    return [
+        Candidate(owner[c.product_id], c.product_id, c.reason) if c.product_id in owner else c
+        for c in items
+    ]
 
 
 def _gathered_ids(this_turn: list[BaseMessage]) -> list[str]:

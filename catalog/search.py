@@ -257,7 +257,7 @@ class Searcher:
             # filtered, with no category asked: what the request is about first (catalog/topic.py)
             filters = self.snapshot().filters
             topic = topic_codes(near, filters.row, filters.category)
-            if topic:
+            if len(topic) > 1:  # one category: the words could only confirm it
                 words = self._lexical(query, TOPIC_NEIGHBOURS, widen=False)
                 topic = confirmed(topic, words, filters.row, filters.category)
             if topic:

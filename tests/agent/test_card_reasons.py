@@ -68,7 +68,8 @@ async def test_the_model_writes_reasons_at_first(tmp_path, stub, dummy_catalog) 
             {"items": [{"product_id": first_listed_id(body), "reason": "a laptop"}]},
         )
     )
-    a = build_assistant(remote(tmp_path, stub), dummy_catalog)
+    a = build_assistant(remote(tmp_path, stub), dummy_catalog)  # the default: model
+    assert a.settings.card_reasons == "model"
     r = await a.arun("I need a laptop under $2000", thread_id="m")
     await a.aclose()
     body = stub.requests[0]
@@ -128,8 +129,8 @@ async def test_auto_stops_asking_once_most_reasons_are_replaced(
     tmp_path, stub, dummy_catalog
 ) -> None:
     stub.push(*[same_reason_everywhere] * 4, picks_only)
-    a = build_assistant(remote(tmp_path, stub), dummy_catalog)  # SHOP_CARD_REASONS=auto
-    assert a.settings.card_reasons == "auto" and a.model_reasons
+    a = build_assistant(remote(tmp_path, stub, SHOP_CARD_REASONS="auto"), dummy_catalog)
+    assert a.model_reasons
     results = [await a.arun(text, thread_id=f"t{i}") for i, text in enumerate(REQUESTS)]
     await a.aclose()
     picks = [len(r.recommendations) for r in results[:4]]
@@ -155,9 +156,34 @@ async def test_auto_keeps_reasons_the_store_can_use(tmp_path, stub, dummy_catalo
         return tool_call("recommend", {"items": items})
 
     stub.push(*[own_words] * 5)
-    a = build_assistant(remote(tmp_path, stub), dummy_catalog)
+    a = build_assistant(remote(tmp_path, stub, SHOP_CARD_REASONS="auto"), dummy_catalog)
     for i, text in enumerate(REQUESTS):
         await a.arun(text, thread_id=f"k{i}")
     await a.aclose()
     assert a.model_reasons
     assert all("reason" in recommend_schema(body) for body in stub.requests)
+
+
+async def test_a_variant_id_named_as_a_product_is_that_product(
+    tmp_path, stub, demo_catalog
+) -> None:
+    """Offered ids only, a small model copies a variant id off the tool result as the product
+    id ("ELE-00061-BLK"): that is the product, in that variant, not an unknown id."""
+    from sqlalchemy import select
+
+    from catalog.models import Variant
+
+    def by_variant(body: dict[str, Any]) -> Any:
+        pid = listed_ids(body)[0]
+        with demo_catalog.store.session() as session:
+            vid = session.scalars(select(Variant.id).where(Variant.product_id == pid)).first()
+        return tool_call("recommend", {"items": [{"product_id": vid}]})
+
+    stub.push(by_variant)
+    a = build_assistant(remote(tmp_path, stub, SHOP_CARD_REASONS="store"), demo_catalog)
+    r = await a.arun("hiking boots under $150", thread_id="v")
+    await a.aclose()
+    assert len(stub.requests) == 1  # not sent back as an unknown id
+    pid = listed_ids(stub.requests[0])[0]
+    assert [x.product_id for x in r.recommendations] == [pid]
+    assert r.recommendations[0].variant_id != pid and "read variant ids" in " ".join(r.notes)
