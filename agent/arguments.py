@@ -4,8 +4,9 @@ Before a data tool runs, its arguments are checked against the shopper's request
 values ("", 0, "unknown", "any", "none", "n/a") count as absent; a price bound the shopper never
 stated is dropped, one that contradicts the stated budget is replaced by it, a missing one is
 added; an option value other than the stated one is replaced; an excluded brand is dropped; a
-search for what is already ruled out keeps the exclusions. Every correction is returned in
-words, so the turn logs it and the bench counts it.
+search for what is already ruled out keeps the exclusions; an inventory check asks about the
+stated options only. Every correction is returned in words, so the turn logs it and the bench
+counts it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,19 @@ def correct(
     """Arguments made consistent with the request, and what was changed."""
     out = {k: v for k, v in args.items() if not is_placeholder(v)}
     notes = [f"{name}: dropped placeholder {k}={args[k]!r}" for k in args if k not in out]
+    if isinstance(out.get("options"), dict):
+        # "size": "null", "color": "any": a small model fills every option it was shown
+        given = out["options"]
+        kept = {k: v for k, v in given.items() if not is_placeholder(v)}
+        notes += [
+            f"{name}: dropped placeholder option {k}={given[k]!r}" for k in given if k not in kept
+        ]
+        if kept:
+            out["options"] = kept
+        else:
+            out.pop("options")
+    if name == "check_inventory":
+        return _inventory_options(out, req, notes)
     if name not in SEARCH_TOOLS:
         return out, notes
     for key in ("min_price", "max_price"):
@@ -77,4 +91,28 @@ def correct(
         if category.lower() not in wanted and len(req.categories) == 1:
             notes.append(f"{name}: category {category!r} -> {req.categories[0]!r} (stated)")
             out["category"] = req.categories[0]
+    return out, notes
+
+
+def _inventory_options(
+    out: dict[str, Any], req: ShopperRequest, notes: list[str]
+) -> tuple[dict[str, Any], list[str]]:
+    """An inventory check asks about the options the shopper stated, and only those: an option
+    they never named ("in_stock": "true") is dropped, and the check then lists every variant's
+    stock, which answers more, never less."""
+    given = dict(out.get("options") or {})
+    for key in given:
+        if key not in req.options:
+            notes.append(f"check_inventory: dropped option {key}={given[key]!r} (not stated)")
+    options = {k: v for k, v in given.items() if k in req.options}
+    for key, value in req.options.items():
+        if str(options.get(key, "")).lower() != value.lower():
+            notes.append(
+                f"check_inventory: option {key} {options.get(key)!r} -> {value!r} (stated)"
+            )
+            options[key] = value
+    if options:
+        out["options"] = options
+    else:
+        out.pop("options", None)
     return out, notes

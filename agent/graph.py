@@ -145,6 +145,12 @@ def build_graph(
 
     async def agent(state: ShopState) -> dict[str, Any]:
         turn = turn_of(state)
+        if _looping(turn_messages(list(state["messages"]))):
+            # checked before the call, not after it: a model that asked twice for what it
+            # already had would only ask again, and each call is seconds of a shopper's wait
+            turn.notes.append("stopped a model repeating its calls")
+            turn.route = "finalize"
+            return {"turn": turn}
         turn.model_calls += 1
         prompt = prompt_for(state, turn)
         turn.correction = ""
@@ -193,14 +199,10 @@ def build_graph(
         response = _cap_calls(response)
         terminal = any(c["name"] in TERMINAL_TOOLS for c in response.tool_calls)
         results = [m for m in turn_messages(list(state["messages"])) if isinstance(m, ToolMessage)]
-        # a model that asks again for what it already has is looping: answer from what the
-        # turn gathered instead of paying for more calls
-        looping = sum(bool((m.response_metadata or {}).get("repeated")) for m in results) >= 2
         done = (
             not response.tool_calls
             or terminal
             or len(results) >= tool_budget
-            or looping
             or turn.model_calls >= MAX_MODEL_CALLS_PER_TURN
         )
         turn.route = "finalize" if done else "tools"
@@ -334,6 +336,17 @@ def build_graph(
     graph.add_edge("collect", "agent")
     graph.add_conditional_edges("finalize", route_finalize, {"agent": "agent", END: END})
     return graph.compile(checkpointer=checkpointer)
+
+
+def _looping(this_turn: list[BaseMessage]) -> bool:
+    """A model that asked twice this turn for what it already had is looping: the turn is
+    answered from what it gathered instead of paying for more calls."""
+    repeated = [
+        m
+        for m in this_turn
+        if isinstance(m, ToolMessage) and (m.response_metadata or {}).get("repeated")
+    ]
+    return len(repeated) >= 2
 
 
 def _said_in_stock(text: str) -> bool:

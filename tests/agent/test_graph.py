@@ -62,6 +62,8 @@ async def test_a_model_that_keeps_repeating_a_call_is_answered_from_what_it_has(
     ran = [c for c in r.tool_calls if not c.summary.startswith("skipped")]
     assert [c.name for c in ran] == ["search_products"] * 3
     assert r.reply and all(x.category == "Laptops" for x in r.recommendations)
+    # the loop is seen before a fourth call is paid for, not after it
+    assert model._i == 3 and "stopped a model repeating its calls" in r.notes
 
 
 async def test_unknown_ids_rejected_then_fixed(tmp_path, dummy_catalog) -> None:
