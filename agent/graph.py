@@ -43,7 +43,7 @@ from agent.state_prompt import render_note, strip_note_tags
 from agent.streaming import call_model
 from agent.textcalls import recover_tool_calls
 from agent.tokens import count_messages, count_tools
-from agent.trimming import trim
+from agent.trimming import record_as_sent, trim
 from agent.understand import apply_action, update_request
 from tools.contracts import ModelCall
 from tools.request import CardAction
@@ -153,6 +153,7 @@ def build_graph(
             return {"turn": turn}
         turn.model_calls += 1
         prompt = prompt_for(state, turn)
+        sent = record_as_sent(list(state["messages"]), prompt)
         turn.correction = ""
         prompt_est = schema_tokens + count_messages(prompt)
         turn.prompt_tokens_est += prompt_est
@@ -194,7 +195,7 @@ def build_graph(
             record.problem = problem or ""
         turn.calls.append(record)
         if problem is not None:
-            return _retry(state, turn, problem)
+            return {**_retry(state, turn, problem), "messages": sent}
         assert response is not None
         response = _cap_calls(response)
         terminal = any(c["name"] in TERMINAL_TOOLS for c in response.tool_calls)
@@ -207,7 +208,7 @@ def build_graph(
         )
         turn.route = "finalize" if done else "tools"
         return {
-            "messages": [response],
+            "messages": [*sent, response],
             "turn": turn,
             "model_calls": state.get("model_calls", 0) + 1,
         }

@@ -82,7 +82,7 @@ def shown_lines(req: ShopperRequest, limit: int = 6) -> list[str]:
 
 def render_note(req: ShopperRequest, *, max_items: int, answer_length: str = "") -> str:
     """The whole note, between tags the model is told about."""
-    parts = ["The shopper's request (kept by the store; every pick is checked against it):"]
+    parts = ["The shopper's request, as the store keeps it:"]
     parts += [f"- {line}" for line in constraint_lines(req)]
     shown = shown_lines(req)
     if shown:

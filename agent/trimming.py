@@ -1,11 +1,16 @@
-"""Keep the prompt bounded: earlier turns are compacted, then the oldest dropped by tokens.
+"""Keep the prompt bounded, and growing append-only so a server's prefix cache can reuse it.
 
-An earlier turn is kept as the shopper saw it. Its final answer (the text after the guards'
-corrections) stays whole; its data-tool results shrink to their header line, since the answer
-lists what was picked and the system prompt carries preferences and shown ids; its terminal
-call keeps only the product ids, because the reasons and message it carried are in that answer.
-The system prompt always stays; trimming cuts at a human message, so a tool message is never
-left without the AI message that called it.
+The turns of the current block (up to VERBATIM_TURNS, counted from the start of the
+conversation) are sent exactly as the model saw them when they were new: each shopper message
+with the store's note it was sent with (`AS_SENT`), every tool result and call whole. A later
+turn's prompt then starts with the earlier one's bytes, and llama.cpp, vLLM or OpenAI re-read
+only what is new. When a new block starts, the turns before it are compacted, once: the
+shopper's message as written, its final answer (the text after the guards' corrections) whole,
+its data-tool results shrunk to their header line, its terminal call to the product ids (the
+reasons and message are in that answer). Compacted turns are then dropped from the oldest, a
+block at a time, while they are over the token budget, so the prefix changes only at block
+boundaries. The system prompt always stays; a cut is made at a human message, so a tool message
+is never left without the AI message that called it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,10 @@ from tools.rendering import DATA_OPEN
 from tools.toolkit import TERMINAL_TOOLS
 
 OLDER_RESULT = "(earlier result, summarised)"
+# turns sent as they were first sent before the conversation is compacted (one cache refill)
+VERBATIM_TURNS = 4
+# where the graph records a shopper message as the model saw it: text plus the store's note
+AS_SENT = "as_sent"
 IN_THE_ANSWER = "(see the answer that follows)"
 
 
@@ -47,37 +56,63 @@ def _terminal_args(name: str, args: dict[str, Any]) -> dict[str, Any]:
 def compact_earlier_turns(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
     """Messages before the latest human message, compacted; the current turn untouched."""
     last_human = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0)
+    return [*_compacted(messages[:last_human]), *messages[last_human:]]
+
+
+def _compacted(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
     out: list[BaseMessage] = []
-    for i, m in enumerate(messages):
-        if i < last_human:
-            if isinstance(m, ToolMessage) and m.name not in TERMINAL_TOOLS:
-                header = _header(str(m.content))
-                m = m.model_copy(update={"content": f"{header} {OLDER_RESULT}".strip()})
-            elif isinstance(m, AIMessage) and {c["name"] for c in m.tool_calls} & TERMINAL_TOOLS:
-                calls = [
-                    {**c, "args": _terminal_args(c["name"], c["args"])}
-                    if c["name"] in TERMINAL_TOOLS
-                    else c
-                    for c in m.tool_calls
-                ]
-                m = m.model_copy(update={"tool_calls": calls})
+    for m in messages:
+        if isinstance(m, ToolMessage) and m.name not in TERMINAL_TOOLS:
+            header = _header(str(m.content))
+            m = m.model_copy(update={"content": f"{header} {OLDER_RESULT}".strip()})
+        elif isinstance(m, AIMessage) and {c["name"] for c in m.tool_calls} & TERMINAL_TOOLS:
+            calls = [
+                {**c, "args": _terminal_args(c["name"], c["args"])}
+                if c["name"] in TERMINAL_TOOLS
+                else c
+                for c in m.tool_calls
+            ]
+            m = m.model_copy(update={"tool_calls": calls})
         out.append(m)
     return out
 
 
-def trim(messages: Sequence[BaseMessage], budget: int) -> list[BaseMessage]:
-    """Compact earlier turns, then drop whole oldest turns until the rest fits `budget` tokens.
+def _as_sent(m: BaseMessage) -> BaseMessage:
+    """A shopper message of the current block as the model saw it (with the store's note)."""
+    sent = m.additional_kwargs.get(AS_SENT) if isinstance(m, HumanMessage) else None
+    return m.model_copy(update={"content": sent}) if isinstance(sent, str) else m
 
-    The current turn is always kept, even when it alone is over the budget.
+
+def trim(messages: Sequence[BaseMessage], budget: int) -> list[BaseMessage]:
+    """The messages a model call sends: the current block's turns as sent, the earlier turns
+    compacted and, past `budget` tokens, dropped from the oldest a block at a time.
+
+    The current block is always kept whole, even when it alone is over the budget.
     """
-    msgs = compact_earlier_turns(messages)
-    sizes = [count_messages([m]) for m in msgs]
-    starts = [i for i, m in enumerate(msgs) if isinstance(m, HumanMessage)]
+    starts = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)]
     if not starts:
-        return msgs
-    cut = starts[-1]
-    for start in starts:
-        if sum(sizes[start:]) <= budget:
-            cut = start
-            break
-    return msgs[cut:]
+        return list(messages)
+    block = (len(starts) - 1) // VERBATIM_TURNS * VERBATIM_TURNS
+    # the newest shopper message stays as written: the caller adds this turn's note to it
+    current = [
+        _as_sent(m) if i < starts[-1] else m for i, m in enumerate(messages) if i >= starts[block]
+    ]
+    earlier = _compacted(messages[: starts[block]])
+    first = 0
+    while first < block and count_messages(earlier[starts[first] :]) > budget:
+        first += VERBATIM_TURNS
+    return [*earlier[starts[first] :], *current]
+
+
+def record_as_sent(stored: list[BaseMessage], prompt: list[BaseMessage]) -> list[BaseMessage]:
+    """The shopper's newest message, recording how the model saw it (with the store's note):
+    later turns send it so, byte for byte, and a server's prefix cache reuses them
+    (agent/trimming.py). Empty when it is already recorded."""
+    human = next((m for m in reversed(stored) if isinstance(m, HumanMessage)), None)
+    if human is None or human.id is None:
+        return []
+    shown = next((m for m in prompt if isinstance(m, HumanMessage) and m.id == human.id), None)
+    if shown is None or human.additional_kwargs.get(AS_SENT) == shown.content:
+        return []
+    kwargs = {**human.additional_kwargs, AS_SENT: shown.content}
+    return [human.model_copy(update={"additional_kwargs": kwargs})]

@@ -29,7 +29,7 @@ class RecItem(BaseModel):
         default=None, description="optional: the store picks the variant that fits"
     )
     reason: str = Field(
-        default="", description="at most 12 words, without the title: what in it fits the shopper"
+        default="", description="at most 8 words, without the title: what in it fits the shopper"
     )
 
 

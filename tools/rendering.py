@@ -72,9 +72,13 @@ def variant_dict(product: Product, variant: Variant) -> dict[str, Any]:
     }
 
 
-def item_line(item: dict[str, Any], *, category: bool = True, stock: bool = True) -> str:
-    """One product as a line for the model; `category=False` / `stock=False` when the header
-    already says it (a category filter; an in-stock-only filter).
+def item_line(
+    item: dict[str, Any], *, category: bool = True, stock: bool = True, variant: bool = True
+) -> str:
+    """One product as a line for the model; `category=False` / `stock=False` / `variant=False`
+    when the header already says it (a category filter; an in-stock-only filter; the option
+    filters a search ran with) or when it says nothing the model picks on (a search without
+    option filters shows whichever variant came first; the store picks the variant that fits).
 
     A list is read by the model before it writes anything, so each line carries only what a
     pick is chosen on (~33 tokens, down from ~52): the brand is left out when the title starts
@@ -89,7 +93,7 @@ def item_line(item: dict[str, Any], *, category: bool = True, stock: bool = True
     if category:
         parts.append(clean(item.get("category"), 60))
     parts.append(money(item["price"], item.get("currency", "USD")))
-    if item.get("variant"):
+    if variant and item.get("variant"):
         parts.append(clean(options_text(item["variant"])))
     if stock or not item["in_stock"]:
         parts.append(stock_text(item["in_stock"], None))

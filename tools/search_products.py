@@ -125,7 +125,12 @@ def run_search(
     )
     # what the header's filters already say is not repeated on every line (prompt tokens)
     lines = [
-        item_line(i, category="category" not in result.applied, stock=not constraints.in_stock)
+        item_line(
+            i,
+            category="category" not in result.applied,
+            stock=not constraints.in_stock,
+            variant=False,
+        )
         for i in items
     ]
     return as_data(" ".join([*notes, header + ":"]), lines), artifact

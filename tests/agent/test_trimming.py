@@ -1,11 +1,12 @@
-"""The prompt stays bounded: earlier turns compacted, oldest dropped, no orphan tool messages."""
+"""The prompt stays bounded and grows append-only: the current block of turns as sent, earlier
+turns compacted, the oldest dropped a block at a time, no orphan tool messages."""
 
 from __future__ import annotations
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from agent.tokens import count_messages, count_text, tokenizer_name
-from agent.trimming import OLDER_RESULT, compact_earlier_turns, trim
+from agent.trimming import AS_SENT, OLDER_RESULT, VERBATIM_TURNS, compact_earlier_turns, trim
 
 ROWS = "\n".join(
     f"[P{i}] Trail Boot {i} | $1{i}9.00 | variant P{i}-10: size 10 | in stock (4)" for i in range(6)
@@ -15,7 +16,7 @@ ROWS = "\n".join(
 def turn(n: int) -> list[BaseMessage]:
     """One shopper turn as the graph stores it: search, recommend, the rendered answer."""
     return [
-        HumanMessage(f"boots {n}"),
+        HumanMessage(f"boots {n}", additional_kwargs={AS_SENT: f"boots {n}\n\n<store_note>{n}"}),
         AIMessage(
             "",
             tool_calls=[{"name": "search_products", "args": {"query": "boots"}, "id": f"s{n}"}],
@@ -79,16 +80,52 @@ def test_earlier_turns_compacted_current_turn_kept_whole() -> None:
 
 def test_trim_fits_the_budget_and_cuts_at_a_human_message() -> None:
     msgs = conversation(12)
-    for budget in (300, 600, 1000, 2000):
+    for budget in (50, 300, 500, 1000, 10_000):
         kept = trim(msgs, budget)
         assert isinstance(kept[0], HumanMessage)
-        assert count_messages(kept) <= budget or kept[0] is msgs[-6]
+        current = kept[-6 * VERBATIM_TURNS :]
+        assert count_messages(kept[: -len(current)]) <= budget  # the compacted part
         calls = {c["id"] for m in kept if isinstance(m, AIMessage) for c in m.tool_calls}
         assert all(m.tool_call_id in calls for m in kept if isinstance(m, ToolMessage))
-    assert len(trim(msgs, 2000)) > len(trim(msgs, 600)) > len(trim(msgs, 300))
+    assert len(trim(msgs, 10_000)) > len(trim(msgs, 500)) > len(trim(msgs, 300))
 
 
-def test_an_oversized_current_turn_is_kept() -> None:
+def test_the_current_block_is_sent_as_first_sent() -> None:
+    """Turns of the current block carry the note they were sent with and their results whole;
+    the newest shopper message stays as written (the graph adds this turn's note)."""
+    msgs = conversation(3)
+    kept = trim(msgs, 100)
+    assert len(kept) == len(msgs)
+    humans = [m for m in kept if isinstance(m, HumanMessage)]
+    assert [h.content for h in humans] == [
+        "boots 0\n\n<store_note>0",
+        "boots 1\n\n<store_note>1",
+        "boots 2",
+    ]
+    assert all(
+        a.content == b.content
+        for a, b in zip(kept, msgs, strict=True)
+        if isinstance(a, ToolMessage)
+    )
+
+
+def test_each_prompt_starts_with_the_previous_one_within_a_block() -> None:
+    """What a prefix cache needs: turn n+1's earlier messages are turn n's prompt, byte for
+    byte, except at a block boundary, where the conversation is compacted once."""
+    breaks = []
+    for n in range(1, 3 * VERBATIM_TURNS):
+        before, after = trim(conversation(n), 1000), trim(conversation(n + 1), 1000)
+        before[-6] = before[-6].model_copy(
+            update={"content": before[-6].additional_kwargs[AS_SENT]}
+        )
+        if [m.content for m in after[: len(before)]] != [m.content for m in before]:
+            breaks.append(n)
+    assert breaks == [VERBATIM_TURNS, 2 * VERBATIM_TURNS]
+
+
+def test_an_oversized_current_block_is_kept() -> None:
     msgs = conversation(4)
     kept = trim(msgs, 10)
-    assert kept == msgs[-6:]
+    assert len(kept) == len(msgs) and kept[-6:] == msgs[-6:]
+    msgs = conversation(5)
+    assert trim(msgs, 10) == msgs[-6:]

@@ -76,12 +76,13 @@ async def test_prefix_is_the_same_with_and_without_two_stages(
     with_rule, without = two_stage["messages"][0]["content"], loop_prompt["messages"][0]["content"]
     assert with_rule.replace(FIRST_STAGE_RULE, "") == without
     assert "already searched" in with_rule and "already searched" not in without
-    # the per-turn state rides last, in the current message only
-    second = stub.requests[1]["messages"]
+    # the per-turn state rides last; the turn before is sent exactly as it was first sent
+    # (its note included), so the second turn's prompt starts with the first one's bytes
+    first, second = stub.requests[0]["messages"], stub.requests[1]["messages"]
     note = "<store_note>\n"  # (the system prompt names the tag too)
-    assert note in second[-1]["content"]
-    assert not [m for m in second[:-1] if note in str(m.get("content"))]
+    assert note in second[-1]["content"] and "thank you" in second[-1]["content"]
     assert not any(m.get("tool_calls") for m in second[-1:])
+    assert second[: len(first)] == first
 
 
 async def test_the_model_may_still_call_tools(tmp_path, stub, dummy_catalog) -> None:
