@@ -310,16 +310,17 @@ def _reasons(
 ) -> None:
     """Each pick's reason: the model's, cleaned and grounded in the row, else from the facts.
 
-    A reason the model gave several picks word for word is about none of them ("The shopper
-    wants earbuds and they are in stock" on every card): those cards get their facts instead.
+    A reason the model gave several picks word for word, or word for word but for the pick's
+    own title, is about none of them ("The shopper wants earbuds and they are in stock" on
+    every card): those cards get their facts instead.
     """
     ids = [r.product_id for r in picks]
-    said = Counter(" ".join(r.reason.lower().split()) for r in picks if r.reason.strip())
+    said = Counter(_said(r) for r in picks if r.reason.strip())
     with catalog.store.session() as session:
         products = load_products(session, ids) if ids else {}
         for rec in picks:
             product = products.get(rec.product_id)
-            if said[" ".join(rec.reason.lower().split())] > 1:
+            if said[_said(rec)] > 1:
                 notes.append(f"reason of {rec.product_id} shared by several picks: from its facts")
                 rec.reason = fact_reason(rec, product, req)
                 continue
@@ -332,6 +333,14 @@ def _reasons(
             rec.reason = grounded or fact_reason(rec, product, req)
     for alt in alternatives:
         alt.reason = miss_text(alt)
+
+
+def _said(rec: Recommendation) -> str:
+    """What a reason says about its pick, the pick's own title left out: "The <title> is a
+    great choice" on every card is one sentence said of all of them."""
+    text = " ".join(rec.reason.lower().split())
+    title = " ".join(rec.title.lower().split())
+    return " ".join(text.replace(title, " ").split()) if title else text
 
 
 _MARK = 0xE000

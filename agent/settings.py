@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     # who writes a card's reason with a remote model: the model (recommend asks for one per
     # pick), the store (from the row and the request), or auto: the model until the store has
     # had to replace most of its recent reasons (agent/reason_policy.py)
-    card_reasons: Literal["auto", "model", "store"] = Field("model", alias="SHOP_CARD_REASONS")
+    card_reasons: Literal["auto", "model", "store"] = Field("auto", alias="SHOP_CARD_REASONS")
     rerank: bool = Field(False, alias="SHOP_RERANK")
     breaker_failures: int = Field(3, alias="SHOP_BREAKER_FAILURES")
     breaker_cooldown_s: float = Field(60.0, alias="SHOP_BREAKER_COOLDOWN_S")

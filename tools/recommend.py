@@ -159,22 +159,21 @@ def fact_reason(rec: Recommendation, product: Product | None, req: ShopperReques
 def make_recommend(*, model_reasons: bool = True) -> BaseTool:
     """The recommend tool (executed by the graph's finalize node, not the ToolNode).
 
-    With `model_reasons=False` the model names and orders the picks only (ids, no variant),
-    and every card's reason is rendered from the row and the request (`fact_reason`): who
+    With `model_reasons=False` the model names and orders the picks only (ids: no variant, no
+    message), and every card's reason is rendered from the row and the request (`fact_reason`): who
     asks for reasons is agent/reason_policy.py's decision (SHOP_CARD_REASONS).
     """
     if not model_reasons:
-
+        # ids only, no message either: a model whose reasons the store replaced also fills a
+        # message with the titles it just picked, and every token it writes is latency
         @tool("recommend")
-        def recommend_picks(items: list[RecPick], message: str = "") -> str:
-            """Final answer: 1-4 products from tool results, best first. The store adds title,
-            price, stock and each card's reason from its facts, and checks each pick against
-            the shopper's request.
+        def recommend_picks(items: list[RecPick]) -> str:
+            """Final answer: 1-4 products from tool results, best first. The store writes the
+            answer: title, price, stock and each card's reason from its facts, each pick
+            checked against the shopper's request.
 
             Args:
                 items: the picks, best first.
-                message: one short sentence about why these suit the shopper (no titles,
-                    prices or numbers).
             """
             return "recommendations sent"
 

@@ -47,6 +47,8 @@ async def test_store_reasons_ask_for_picks_only(tmp_path, stub, dummy_catalog) -
     await a.aclose()
     first = stub.requests[0]
     assert list(recommend_schema(first)) == ["product_id"]  # no reason, no variant id
+    recommend = next(t for t in first["tools"] if t["function"]["name"] == "recommend")
+    assert list(recommend["function"]["parameters"]["properties"]) == ["items"]  # no message
     system = first["messages"][0]["content"]
     assert STORE_REASONS in system and MODEL_REASONS not in system
     # still one prefix for the deployment: byte-identical across calls and turns
@@ -68,8 +70,8 @@ async def test_the_model_writes_reasons_at_first(tmp_path, stub, dummy_catalog) 
             {"items": [{"product_id": first_listed_id(body), "reason": "a laptop"}]},
         )
     )
-    a = build_assistant(remote(tmp_path, stub), dummy_catalog)  # the default: model
-    assert a.settings.card_reasons == "model"
+    a = build_assistant(remote(tmp_path, stub), dummy_catalog)  # the default: auto
+    assert a.settings.card_reasons == "auto" and a.model_reasons
     r = await a.arun("I need a laptop under $2000", thread_id="m")
     await a.aclose()
     body = stub.requests[0]
@@ -149,10 +151,14 @@ async def test_auto_stops_asking_once_most_reasons_are_replaced(
 
 
 async def test_auto_keeps_reasons_the_store_can_use(tmp_path, stub, dummy_catalog) -> None:
-    def own_words(body: dict[str, Any]) -> Any:  # a reason per pick, from its own title
+    def own_words(body: dict[str, Any]) -> Any:
+        """A reason per pick, in words from its own row (the title less its last word: the
+        whole title alone would say nothing the card does not)."""
         tool = next(m for m in reversed(body["messages"]) if m["role"] == "tool")
         lines = re.findall(r"^\[([^\]]+)\] ([^|]+)", tool["content"], re.M)[:4]
-        items = [{"product_id": pid, "reason": title.strip()} for pid, title in lines]
+        items = [
+            {"product_id": pid, "reason": " ".join(title.split()[:-1])} for pid, title in lines
+        ]
         return tool_call("recommend", {"items": items})
 
     stub.push(*[own_words] * 5)

@@ -234,3 +234,25 @@ async def test_a_reason_on_every_card_is_replaced_by_each_ones_facts(
     assert "in stock" in first.reason.lower()  # the store's facts about that one
     assert third.reason == "a laptop"
     assert sum("shared by several picks" in n for n in r.notes) == 2
+
+
+async def test_a_templated_reason_naming_each_card_is_still_shared(
+    tmp_path, stub, dummy_catalog
+) -> None:
+    """ "The <title> is a great choice" on every card says nothing about any one of them."""
+
+    def recommend(body: dict[str, Any]) -> Any:
+        tool = next(m for m in reversed(body["messages"]) if m["role"] == "tool")
+        rows = re.findall(r"^\[([^\]]+)\] ([^|]+?) \|", tool["content"], re.M)[:3]
+        items = [
+            {"product_id": pid, "reason": f"The {title} is a great choice for a laptop."}
+            for pid, title in rows
+        ]
+        return tool_call("recommend", {"items": items})
+
+    stub.push(tool_call("search_products", SEARCH), recommend)
+    r = await turn(tmp_path, stub, dummy_catalog, "I need a laptop")
+    assert len(r.recommendations) == 3
+    assert all("great choice" not in x.reason for x in r.recommendations)
+    assert all(x.reason for x in r.recommendations)
+    assert sum("shared by several picks" in n for n in r.notes) == 3
