@@ -108,6 +108,19 @@ async def test_greeting_goes_straight_to_the_model(tmp_path, stub, dummy_catalog
     assert [m["role"] for m in stub.requests[0]["messages"]] == ["system", "user"]
 
 
+async def test_a_request_that_says_nothing_yet_goes_straight_to_the_model(
+    tmp_path, stub, dummy_catalog
+) -> None:
+    """"I need a gift": a first stage would only find examples to ask about, and a model
+    handed them as candidates recommends them instead of asking."""
+    stub.push(tool_call("ask_clarifying_question", {"question": "Who is the gift for?"}))
+    a = build_assistant(remote(tmp_path, stub), dummy_catalog)
+    r = await a.arun("I need a gift", thread_id="v")
+    await a.aclose()
+    assert not r.prefetched and r.clarifying_question
+    assert [m["role"] for m in stub.requests[0]["messages"]] == ["system", "user"]
+
+
 async def test_open_breaker_answers_offline_without_prefetch(tmp_path, stub, dummy_catalog) -> None:
     stub.push(error(500), error(500))
     settings = remote(tmp_path, stub, SHOP_BREAKER_FAILURES=1, SHOP_BREAKER_COOLDOWN_S=600)
