@@ -24,6 +24,7 @@ from sqlalchemy import select
 from agent import prompts
 from agent.facts import Evidence, clean_prose, evidence_for
 from agent.guards import ground_reason, row_text
+from agent.not_carried import NOT_A_MATCH, offered_only, set_apart
 from agent.state import ShopState, request_of, turn_of
 from agent.understand import record_shown
 from catalog.models import Variant
@@ -35,6 +36,7 @@ from tools.recommend import (
     fact_reason,
     heading,
     miss_text,
+    no_match,
     nothing_fits,
 )
 from tools.rendering import best_variant, load_products, money
@@ -131,7 +133,8 @@ def make_finalize(catalog: Any, *, secrets: list[str]) -> Any:
         alternatives: list[Alternative] = []
         if kind == "recommend":
             checked = check(catalog, items, req, limit=turn.max_items) if catalog else Checked()
-            picks, alternatives = checked.fits, checked.alternatives
+            picks, offered = set_apart(checked.fits, offered_only(this_turn))
+            alternatives = [*offered, *checked.alternatives]
             if catalog is not None:
                 _reasons(catalog, picks, alternatives, req, shopper, evidence, turn.notes)
             for alt in alternatives:
@@ -142,6 +145,8 @@ def make_finalize(catalog: Any, *, secrets: list[str]) -> Any:
                 reply = " ".join(
                     x for x in (heading(req, picks), prose, alternatives_line(alternatives)) if x
                 )
+            elif offered and all(NOT_A_MATCH in a.violations for a in alternatives):
+                reply = no_match(alternatives)
             else:
                 reply = nothing_fits(req, alternatives)
         else:

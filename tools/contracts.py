@@ -34,7 +34,7 @@ class Violation(BaseModel):
 
     `code` is one of: over_budget, under_budget, option_unavailable, out_of_stock,
     brand_excluded, brand_not_requested, category_mismatch, excluded_term, not_cheaper,
-    already_shown, rejected.
+    already_shown, rejected, not_a_match (a nearest product offered because nothing matched).
     """
 
     code: str

@@ -104,6 +104,19 @@ def nothing_fits(req: ShopperRequest, alternatives: list[Alternative]) -> str:
     return text
 
 
+def no_match(alternatives: list[Alternative]) -> str:
+    """The answer when the store has no match at all and the picks were only its nearest
+    products (agent/not_carried.py): said plainly, never as picks for the request."""
+    text = "I couldn't find a match for that in this store."
+    if alternatives:
+        text += (
+            " The nearest things it has: "
+            + "; ".join(f"{a.title} at {money(a.price, a.currency)}" for a in alternatives)
+            + "."
+        )
+    return text
+
+
 def _misses(alt: Alternative) -> str:
     return ", ".join(v.detail for v in alt.violations)
 

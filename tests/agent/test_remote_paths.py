@@ -256,3 +256,26 @@ async def test_a_templated_reason_naming_each_card_is_still_shared(
     assert all("great choice" not in x.reason for x in r.recommendations)
     assert all(x.reason for x in r.recommendations)
     assert sum("shared by several picks" in n for n in r.notes) == 3
+
+
+async def test_nearest_products_offered_for_no_match_are_never_picks(
+    tmp_path, stub, demo_catalog
+) -> None:
+    """A model that recommends what a search offered because nothing matched ("pizza"): those
+    are labelled alternatives and the answer says the store has no match."""
+
+    def recommend_offered(body: dict[str, Any]) -> Any:
+        tool = next(m for m in reversed(body["messages"]) if m["role"] == "tool")
+        assert "No product in the store matches" in tool["content"]
+        ids = re.findall(r"^\[([^\]]+)\]", tool["content"], re.M)[:2]
+        return tool_call(
+            "recommend",
+            {"items": [{"product_id": i, "reason": "great pizza"} for i in ids], "message": "Yum!"},
+        )
+
+    stub.push(tool_call("search_products", {"query": "pizza"}), recommend_offered)
+    r = await turn(tmp_path, stub, demo_catalog, "Do you sell pizza?")
+    assert not r.recommendations and len(r.alternatives) == 2
+    assert r.reply.startswith("I couldn't find a match for that in this store.")
+    assert "pizza" not in r.reply.lower() and "Yum" not in r.reply
+    assert all(v.code == "not_a_match" for a in r.alternatives for v in a.violations)

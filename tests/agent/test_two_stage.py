@@ -111,7 +111,7 @@ async def test_greeting_goes_straight_to_the_model(tmp_path, stub, dummy_catalog
 async def test_a_request_that_says_nothing_yet_goes_straight_to_the_model(
     tmp_path, stub, dummy_catalog
 ) -> None:
-    """"I need a gift": a first stage would only find examples to ask about, and a model
+    """ "I need a gift": a first stage would only find examples to ask about, and a model
     handed them as candidates recommends them instead of asking."""
     stub.push(tool_call("ask_clarifying_question", {"question": "Who is the gift for?"}))
     a = build_assistant(remote(tmp_path, stub), dummy_catalog)
