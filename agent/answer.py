@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from sqlalchemy import select
 
 from agent import prompts
+from agent.card_reasons import write_reasons
 from agent.facts import Evidence, clean_prose, evidence_for
-from agent.guards import ground_reason, row_text
+from agent.guards import row_text
 from agent.not_carried import NOT_A_MATCH, offered_only, set_apart
 from agent.state import ShopState, request_of, turn_of
 from agent.understand import record_shown
@@ -33,9 +33,7 @@ from tools.fit import Candidate, Checked, as_recommendation, check, required_cat
 from tools.recommend import (
     RecItem,
     alternatives_line,
-    fact_reason,
     heading,
-    miss_text,
     no_match,
     nothing_fits,
 )
@@ -136,7 +134,7 @@ def make_finalize(catalog: Any, *, secrets: list[str]) -> Any:
             picks, offered = set_apart(checked.fits, offered_only(this_turn))
             alternatives = [*offered, *checked.alternatives]
             if catalog is not None:
-                _reasons(catalog, picks, alternatives, req, shopper, evidence, turn.notes)
+                write_reasons(catalog, picks, alternatives, req, shopper, evidence, turn.notes)
             for alt in alternatives:
                 turn.notes.append(
                     f"moved {alt.product_id} to alternatives: {[v.code for v in alt.violations]}"
@@ -302,50 +300,6 @@ def _evidence(
         with catalog.store.session() as session:
             rows = [row_text(p) for p in load_products(session, wanted).values()]
     return evidence_for(rows, shopper, secrets)
-
-
-def _reasons(
-    catalog: Any,
-    picks: list[Recommendation],
-    alternatives: list[Alternative],
-    req: ShopperRequest,
-    shopper: list[str],
-    evidence: Evidence,
-    notes: list[str],
-) -> None:
-    """Each pick's reason: the model's, cleaned and grounded in the row, else from the facts.
-
-    A reason the model gave several picks word for word, or word for word but for the pick's
-    own title, is about none of them ("The shopper wants earbuds and they are in stock" on
-    every card): those cards get their facts instead.
-    """
-    ids = [r.product_id for r in picks]
-    said = Counter(_said(r) for r in picks if r.reason.strip())
-    with catalog.store.session() as session:
-        products = load_products(session, ids) if ids else {}
-        for rec in picks:
-            product = products.get(rec.product_id)
-            if said[_said(rec)] > 1:
-                notes.append(f"reason of {rec.product_id} shared by several picks: from its facts")
-                rec.reason = fact_reason(rec, product, req)
-                continue
-            cleaned, removed = clean_prose(rec.reason, evidence)
-            notes += removed
-            row = row_text(product) if product is not None else ""
-            grounded = ground_reason(cleaned, rec, row, " ".join(shopper)) if cleaned else ""
-            if grounded != rec.reason:
-                notes.append(f"reason of {rec.product_id} trimmed to supported facts")
-            rec.reason = grounded or fact_reason(rec, product, req)
-    for alt in alternatives:
-        alt.reason = miss_text(alt)
-
-
-def _said(rec: Recommendation) -> str:
-    """What a reason says about its pick, the pick's own title left out: "The <title> is a
-    great choice" on every card is one sentence said of all of them."""
-    text = " ".join(rec.reason.lower().split())
-    title = " ".join(rec.title.lower().split())
-    return " ".join(text.replace(title, " ").split()) if title else text
 
 
 _MARK = 0xE000

@@ -2,7 +2,7 @@
 
 `model`: recommend asks the model for a short reason per pick; the store keeps it when it is
 about that pick and backed by its row, else renders one from the row and the request
-(agent/answer._reasons). `store`: recommend asks for ranked ids only and the store writes
+(agent/card_reasons.py). `store`: recommend asks for ranked ids only and the store writes
 every reason. `auto` is the default: it starts as `model` and watches what the store
 does with the reasons: once it has replaced most of the last WINDOW (a reason several picks
 share word for word or but for their titles, or one trimmed to the facts its row supports),
@@ -29,7 +29,7 @@ Mode = Literal["auto", "model", "store"]
 WINDOW = 12
 # the share of them the store replaced at which it stops asking
 REPLACED_SHARE = 0.5
-# how the store records a reason it could not keep as written (agent/answer._reasons)
+# how the store records a reason it could not keep as written (agent/card_reasons.py)
 REPLACED_NOTES = ("shared by several picks", "trimmed to supported facts")
 
 

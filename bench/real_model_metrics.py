@@ -63,7 +63,7 @@ def note_counters(notes: list[str]) -> dict[str, int]:
             int(m.group(1)) for n in notes if (m := _RECOVERED_RE.search(n))
         ),
         "sent_back": sum(n.startswith("model answer sent back") for n in notes),
-        # a model's card reason the store could not keep as written (agent/answer._reasons)
+        # a model's card reason the store could not keep as written (agent/card_reasons.py)
         "reasons_replaced": sum(
             n.startswith("reason of ")
             and ("shared by several picks" in n or "trimmed to supported facts" in n)
