@@ -7,8 +7,8 @@ tool call (search, browse, look-up, inventory, comparison, policy: deterministic
 from the shopper's state), that call runs through the tools node as if the model had made it.
 The model then sees the candidates in its first call and can rank and explain them with one
 `recommend`; it may still call tools when it needs more. A first step that is a terminal tool
-(a greeting, a clarifying question) is not taken, nor one for a request that says nothing yet
-about what is wanted: the model answers that turn itself.
+(a greeting, a clarifying question) is not taken, nor a search whose purpose is examples for a
+clarifying question ("I need a gift"): the model answers that turn itself.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage
 
-from agent.state import ShopState, TurnScratch, request_of, turn_of
-from tools.request import ShopperRequest
+from agent.offline.context import ASKING, STEP_PURPOSE
+from agent.state import ShopState, TurnScratch, turn_of
 
 log = logging.getLogger("agent.prefetch")
 
@@ -50,7 +50,7 @@ def make_prefetch(
     async def prefetch(state: ShopState) -> dict[str, Any]:
         turn = turn_of(state)
         turn.route = "agent"
-        if turn.fallback or skip() or not _says_what(request_of(state)):
+        if turn.fallback or skip():
             return {"turn": turn}
         prompt = prompt_for(state, turn)
         try:
@@ -62,6 +62,10 @@ def make_prefetch(
         calls = list(step.tool_calls or [])
         if not calls or any(c["name"] not in data_tools for c in calls):
             return {"turn": turn}
+        if step.additional_kwargs.get(STEP_PURPOSE) == ASKING:
+            # "I need a gift": the engine searches for examples to ask about; a model handed
+            # them as candidates recommends them instead of asking, so it answers alone
+            return {"turn": turn}
         tag = uuid.uuid4().hex[:8]
         calls = [
             {**c, "args": _compact(c["args"]), "id": f"prefetch_{tag}_{i}", "type": "tool_call"}
@@ -72,21 +76,6 @@ def make_prefetch(
         return {"messages": [AIMessage(content="", tool_calls=calls)], "turn": turn}
 
     return prefetch
-
-
-def _says_what(req: ShopperRequest) -> bool:
-    """Whether the request, as the store keeps it, says anything about what is wanted. "I
-    need a gift" does not: a search then finds examples to ask about, not candidates, and a
-    model handed candidates recommends them instead of asking (the model answers alone)."""
-    return bool(
-        req.need
-        or req.categories
-        or req.relation
-        or req.attributes
-        or req.options
-        or req.brands
-        or req.shown
-    )
 
 
 def _compact(args: dict[str, Any]) -> dict[str, Any]:

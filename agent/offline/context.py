@@ -107,6 +107,12 @@ class Ctx:
         return [shown[0].product_id] if len(shown) == 1 else []
 
 
+# what a step is for, where it is not an answer's retrieval: the two-stage turn's first stage
+# (agent/prefetch.py) takes only steps that retrieve candidates for an answer
+STEP_PURPOSE = "step_purpose"
+ASKING = "examples for a question"
+
+
 def call(name: str, args: dict[str, Any], content: str = "") -> AIMessage:
     """One tool call."""
     tool_call = {

@@ -15,7 +15,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage
 
-from agent.offline.context import Ctx, Result, call
+from agent.offline.context import ASKING, STEP_PURPOSE, Ctx, Result, call
 from agent.offline.meaning import LEAN, meaning
 from agent.offline.ranking import attributes_of, meets, rank, ruled_out, title_of, varied
 from agent.offline.talk import reply, say
@@ -188,7 +188,10 @@ def vague(ctx: Ctx) -> AIMessage:
     looked = ctx.last(*SEARCHES)
     if looked is None:
         query = search_words(ctx) or ctx.text
-        return call("search_products", {"query": query, "limit": 24, "exclude_shown": False})
+        step = call("search_products", {"query": query, "limit": 24, "exclude_shown": False})
+        # a search for examples to ask about, not for candidates (agent/prefetch.py)
+        step.additional_kwargs[STEP_PURPOSE] = ASKING
+        return step
     # the kinds nearest in meaning first ("music on the train": headphones, earbuds), then
     # the kinds the search found
     nearest = [n.lower() for n, sim in meaning(ctx.catalog, ctx.text).ranked if sim >= LEAN]

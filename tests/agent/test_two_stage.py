@@ -121,6 +121,19 @@ async def test_a_request_that_says_nothing_yet_goes_straight_to_the_model(
     assert [m["role"] for m in stub.requests[0]["messages"]] == ["system", "user"]
 
 
+async def test_a_question_about_a_named_product_is_looked_up_first(
+    tmp_path, stub, demo_catalog
+) -> None:
+    """Not vague: the first stage checks the named product's stock before the model runs."""
+    stub.push(tool_call("reply", {"message": "It is sold out right now."}))
+    a = build_assistant(remote(tmp_path, stub), demo_catalog)
+    r = await a.arun("Is the Sonavo Campfire Portable Bluetooth Speaker in stock?", thread_id="n")
+    await a.aclose()
+    assert r.prefetched
+    tool = [m for m in stub.requests[0]["messages"] if m["role"] == "tool"]
+    assert tool and "Sonavo Campfire Portable Bluetooth Speaker" in tool[0]["content"]
+
+
 async def test_open_breaker_answers_offline_without_prefetch(tmp_path, stub, dummy_catalog) -> None:
     stub.push(error(500), error(500))
     settings = remote(tmp_path, stub, SHOP_BREAKER_FAILURES=1, SHOP_BREAKER_COOLDOWN_S=600)
