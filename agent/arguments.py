@@ -70,13 +70,7 @@ def correct(
         notes.append(f"{name}: in_stock -> True (in stock only)")
     # Both search tools take options: a browse without the shopper's size lists variants in
     # other sizes, and the model then picks from them.
-    options = dict(out.get("options") or {})
-    for key, value in req.options.items():
-        if str(options.get(key, "")).lower() != value.lower():
-            notes.append(f"{name}: option {key} {options.get(key)!r} -> {value!r} (stated)")
-            options[key] = value
-    if options:
-        out["options"] = options
+    _stated_options(name, out, dict(out.get("options") or {}), req, notes)
     if name == "search_products":
         brand = out.get("brand")
         if isinstance(brand, str) and brand.lower() in {b.lower() for b in req.exclude_brands}:
@@ -104,15 +98,21 @@ def _inventory_options(
     for key in given:
         if key not in req.options:
             notes.append(f"check_inventory: dropped option {key}={given[key]!r} (not stated)")
-    options = {k: v for k, v in given.items() if k in req.options}
+    kept = {k: v for k, v in given.items() if k in req.options}
+    _stated_options("check_inventory", out, kept, req, notes)
+    return out, notes
+
+
+def _stated_options(
+    name: str, out: dict[str, Any], options: dict[str, Any], req: ShopperRequest, notes: list[str]
+) -> None:
+    """`out["options"]`: `options` with every option the shopper stated set to its stated
+    value (each change noted); absent when there is none."""
     for key, value in req.options.items():
         if str(options.get(key, "")).lower() != value.lower():
-            notes.append(
-                f"check_inventory: option {key} {options.get(key)!r} -> {value!r} (stated)"
-            )
+            notes.append(f"{name}: option {key} {options.get(key)!r} -> {value!r} (stated)")
             options[key] = value
     if options:
         out["options"] = options
     else:
         out.pop("options", None)
-    return out, notes

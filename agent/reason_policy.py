@@ -3,13 +3,12 @@
 `model`: recommend asks the model for a short reason per pick; the store keeps it when it is
 about that pick and backed by its row, else renders one from the row and the request
 (agent/card_reasons.py). `store`: recommend asks for ranked ids only and the store writes
-every reason. `auto` is the default: it starts as `model` and watches what the store
-does with the reasons: once it has replaced most of the last WINDOW (a reason several picks
-share word for word or but for their titles, or one trimmed to the facts its row supports),
-it stops asking. On a
-small model served from a CPU those reasons are most of the JSON it writes, so most of the
-turn, and such a model mostly writes the same sentence on every card; a strong model's
-reasons are kept and it goes on writing them.
+every reason. `auto` is the default: it starts as `model` and watches what the store does with
+the reasons: once it has replaced most of the last WINDOW (a reason several picks share word
+for word or but for their titles, or one trimmed to the facts its row supports), it stops
+asking. On a small model served from a CPU those reasons are most of the JSON it writes, so
+most of the turn, and such a model mostly writes the same sentence on every card; a strong
+model's reasons are kept and it goes on writing them.
 
 The switch is one-way for the life of the process: the tool schemas and the system prompt
 change once (a server's prefix cache is refilled once), never back and forth.

@@ -106,8 +106,8 @@ def trim(messages: Sequence[BaseMessage], budget: int) -> list[BaseMessage]:
 
 def record_as_sent(stored: list[BaseMessage], prompt: list[BaseMessage]) -> list[BaseMessage]:
     """The shopper's newest message, recording how the model saw it (with the store's note):
-    later turns send it so, byte for byte, and a server's prefix cache reuses them
-    (agent/trimming.py). Empty when it is already recorded."""
+    `trim` sends it so in later turns, byte for byte, and a server's prefix cache reuses them.
+    Empty when it is already recorded."""
     human = next((m for m in reversed(stored) if isinstance(m, HumanMessage)), None)
     if human is None or human.id is None:
         return []
