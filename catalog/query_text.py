@@ -229,6 +229,13 @@ def _cue_after(toks: list[_Tok], a: _Amount, phrases: list[tuple[str, ...]]) -> 
     return None
 
 
+def _starts_amount(toks: list[_Tok], i: int, amounts: list[_Amount]) -> bool:
+    """Whether an amount starts at token `i` (after any currency symbol)."""
+    while i < len(toks) and toks[i].text in _vocab()["currency_symbols"]:
+        i += 1
+    return any(a.first == i for a in amounts)
+
+
 def parse_budget(text: str) -> Budget:
     """Extract price bounds from free text; never raises."""
     try:
@@ -302,7 +309,8 @@ def _parse(text: str) -> Budget:
             after = [(p, n) for n in ("max", "min", "approx") for p in v[f"{n}_after"]]
             for phrase, name in sorted(after, key=lambda pn: len(pn[0]), reverse=True):
                 cue = _cue_after(toks, a, [phrase])
-                if cue is not None:
+                # "size 10, max 150 bucks": a cue right before another amount is that one's
+                if cue is not None and not _starts_amount(toks, cue + 1, amounts):
                     kind, last = name, cue
                     break
         if kind is None and a.ish:

@@ -48,6 +48,9 @@ ROOT = Path(__file__).resolve().parents[2]
         ("between one hundred and two hundred dollars", 100, 200),
         ("between a hundred and a hundred fifty", 100, 150),
         ("one hundred and fifty to two hundred dollars", 150, 200),
+        # a cue between two amounts is the second one's: "10" is the size
+        ("need waterprof boots, size 10, max 150 bucks", None, 150),
+        ("boots, size 10, max $150", None, 150),
     ],
 )
 def test_money_grammar(text: str, low: float | None, high: float | None) -> None:
